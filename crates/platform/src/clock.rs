@@ -1,0 +1,57 @@
+//! 时钟 The clock, passed in so that tests can pin time.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+
+/// Where the platform reads the current instant from.
+#[derive(Clone, Debug)]
+pub enum Clock {
+    /// The system clock.
+    System,
+    /// A clock that stands still until moved; for tests.
+    Fixed(Arc<Mutex<DateTime<Utc>>>),
+}
+
+impl Clock {
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock::Fixed(Arc::new(Mutex::new(at)))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => match t.lock() {
+                Ok(g) => *g,
+                Err(p) => *p.into_inner(),
+            },
+        }
+    }
+
+    /// Milliseconds since the Unix epoch, the form instants are stored in.
+    pub fn now_ms(&self) -> i64 {
+        self.now().timestamp_millis()
+    }
+
+    /// Move a fixed clock forward (no effect on the system clock).
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Clock::Fixed(t) = self {
+            let mut g = match t.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            *g += by;
+        }
+    }
+}
+
+/// Milliseconds → instant (out-of-range values clamp to the epoch).
+pub fn from_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// Render stored milliseconds as local time in Asia/Shanghai (UTC+8), `YYYY-MM-DD HH:MM`.
+pub fn local_display(ms: i64) -> String {
+    let t = from_ms(ms).with_timezone(&qingfeng_core::deadline::CHINA_STANDARD_TIME);
+    t.format("%Y-%m-%d %H:%M").to_string()
+}

@@ -1,0 +1,144 @@
+//! 配置 Configuration: defaults → `qingfeng.toml` in the data directory → `QINGFENG_*`
+//! environment variables → command-line flags.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The effective configuration of one Qingfeng process.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Where the SQLite file, keys, attachments and the search index live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` to run on PostgreSQL; empty = SQLite file in the data directory.
+    pub database_url: String,
+    /// Address the web server listens on.
+    pub bind: String,
+    /// 县级区划代码 The county this installation serves by default.
+    pub county_code: String,
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    pub cookie_secure: bool,
+    /// How long a staff session lasts without activity, in hours.
+    pub session_hours: i64,
+    /// Base64 of 64 bytes: the key for personal data (32 bytes encryption + 32 bytes
+    /// lookup hash). Empty = generated on first run into `DATA_DIR/keys/pii.key`.
+    pub pii_key: String,
+    /// Largest accepted upload, in MiB.
+    pub max_upload_mib: u64,
+    /// Password checks allowed to run at once (Argon2 is deliberately expensive).
+    pub max_concurrent_logins: usize,
+    /// Failed logins per account within the window before it is throttled.
+    pub login_max_failures_per_account: i64,
+    /// Failed logins per address within the window before it is throttled.
+    pub login_max_failures_per_ip: i64,
+    /// The throttling window, in minutes.
+    pub login_window_minutes: i64,
+    /// How often the scheduler looks for due jobs, in milliseconds.
+    pub scheduler_tick_ms: u64,
+    /// `tracing` filter, e.g. `info,sqlx=warn`.
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("qingfeng-data"),
+            database_url: String::new(),
+            bind: "127.0.0.1:8080".into(),
+            county_code: "410922".into(),
+            cookie_secure: false,
+            session_hours: 12,
+            pii_key: String::new(),
+            max_upload_mib: 20,
+            max_concurrent_logins: 4,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_ip: 20,
+            login_window_minutes: 15,
+            scheduler_tick_ms: 1000,
+            log: "info,sqlx=warn".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("配置错误: {0}")]
+pub struct ConfigError(String);
+
+impl Config {
+    /// Load the configuration. `data_dir` (from the command line) wins over
+    /// `QINGFENG_DATA_DIR`, which wins over the default `./qingfeng-data`.
+    pub fn load(data_dir: Option<&Path>) -> Result<Config, ConfigError> {
+        let env_dir = std::env::var("QINGFENG_DATA_DIR").ok().filter(|s| !s.is_empty());
+        let dir = data_dir.map(Path::to_path_buf).or(env_dir.map(PathBuf::from)).unwrap_or_else(|| Config::default().data_dir);
+        let defaults = config::Config::try_from(&Config::default()).map_err(|e| ConfigError(e.to_string()))?;
+        let file = dir.join("qingfeng.toml");
+        let built = config::Config::builder()
+            .add_source(defaults)
+            .add_source(config::File::from(file).required(false))
+            .add_source(config::Environment::with_prefix("QINGFENG").try_parsing(true))
+            .build()
+            .map_err(|e| ConfigError(e.to_string()))?;
+        let mut cfg: Config = built.try_deserialize().map_err(|e| ConfigError(e.to_string()))?;
+        cfg.data_dir = dir;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if qingfeng_core::DivisionCode::parse(&self.county_code).is_err() || self.county_code.len() != 6 {
+            return Err(ConfigError(format!("county_code 必须是 6 位县级区划代码，收到 {:?}", self.county_code)));
+        }
+        if self.session_hours <= 0 || self.max_concurrent_logins == 0 {
+            return Err(ConfigError("session_hours 与 max_concurrent_logins 必须大于 0".into()));
+        }
+        Ok(())
+    }
+
+    /// The database URL in force: the configured one, or the SQLite file in the data dir.
+    pub fn effective_database_url(&self) -> String {
+        if self.database_url.is_empty() { crate::db::Db::sqlite_url_in(&self.data_dir) } else { self.database_url.clone() }
+    }
+
+    /// The configuration as TOML with secrets masked, for `qingfeng config`.
+    pub fn display_masked(&self) -> String {
+        let mut shown = self.clone();
+        shown.database_url = crate::db::mask_url(&self.effective_database_url());
+        if !shown.pii_key.is_empty() {
+            shown.pii_key = "***".into();
+        }
+        let mut out = String::new();
+        let v = serde_json::to_value(&shown).unwrap_or_default();
+        if let Some(map) = v.as_object() {
+            for (k, v) in map {
+                out.push_str(&format!("{k} = {v}\n"));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_then_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("qingfeng.toml"), "bind = \"0.0.0.0:9000\"\nsession_hours = 3\n").unwrap();
+        let cfg = Config::load(Some(dir.path())).unwrap();
+        assert_eq!(cfg.bind, "0.0.0.0:9000");
+        assert_eq!(cfg.session_hours, 3);
+        assert!(cfg.effective_database_url().starts_with("sqlite://"));
+        std::fs::write(dir.path().join("qingfeng.toml"), "county_code = \"41\"\n").unwrap();
+        assert!(Config::load(Some(dir.path())).is_err());
+    }
+
+    #[test]
+    fn masks_secrets() {
+        let cfg = Config { database_url: "postgres://u:pw@h/db".into(), pii_key: "c2VjcmV0".into(), ..Config::default() };
+        let shown = cfg.display_masked();
+        assert!(!shown.contains("pw@"));
+        assert!(!shown.contains("c2VjcmV0"));
+    }
+}

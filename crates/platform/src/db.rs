@@ -1,0 +1,182 @@
+//! 数据库 The database: SQLite (embedded default) or PostgreSQL, chosen at start-up
+//! from the URL scheme.
+//!
+//! SQL is written once in the portable subset (`$1` placeholders, BIGINT millisecond
+//! instants, TEXT dates) and run on either backend through [`on_db!`] and [`on_tx!`],
+//! which expand the same body once per backend. Per-backend branches are written out
+//! by hand only where the dialect forces it.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+/// The migrations of the whole product, one tree per backend with the same versions.
+pub static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
+/// See [`SQLITE_MIGRATIONS`].
+pub static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to one of the two supported databases.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A write transaction on either backend.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Run `$body` with `$pool` bound to the backend's pool (`&SqlitePool` or `&PgPool`).
+/// The body is compiled once per backend, so the same `sqlx::query(...)` serves both.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Run `$body` with `$conn` bound to the transaction's connection
+/// (`&mut SqliteConnection` or `&mut PgConnection`).
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+            $crate::db::Tx::Postgres(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+impl Db {
+    /// Connect to `url`: `sqlite://PATH` (created if missing; WAL, foreign keys,
+    /// busy timeout) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            Err(sqlx::Error::Configuration(format!("不支持的数据库地址（只支持 sqlite: 与 postgres://）: {}", mask_url(url)).into()))
+        }
+    }
+
+    /// The SQLite URL of a database file inside `data_dir`.
+    pub fn sqlite_url_in(data_dir: &Path) -> String {
+        format!("sqlite://{}", data_dir.join("qingfeng.db").display())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Apply every pending migration of this backend's tree.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await,
+        }
+    }
+
+    /// Begin a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so that a
+    /// transaction that reads before it writes never fails to upgrade its lock.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Is the database answering?
+    pub async fn ping(&self) -> bool {
+        let r: Result<i64, _> = on_db!(self, |p| sqlx::query_scalar("SELECT CAST(1 AS BIGINT)").fetch_one(p).await);
+        r.is_ok()
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, |p| p.close().await)
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+}
+
+/// Hide the password of a database URL for display (`postgres://user:***@host/db`).
+pub fn mask_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((cred, host)) = rest.rsplit_once('@')
+    {
+        let user = cred.split(':').next().unwrap_or("");
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_string()
+}
+
+/// Is this error a violation of a UNIQUE constraint (on either backend)?
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => d.is_unique_violation(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_passwords() {
+        assert_eq!(mask_url("postgres://qf:secret@127.0.0.1:5432/qf"), "postgres://qf:***@127.0.0.1:5432/qf");
+        assert_eq!(mask_url("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
+
+    /// The two migration trees must carry the same versions and descriptions, so that
+    /// a feature added on one backend is never missing on the other.
+    #[test]
+    fn migration_trees_match() {
+        let s: Vec<_> = SQLITE_MIGRATIONS.iter().map(|m| (m.version, m.description.to_string())).collect();
+        let p: Vec<_> = POSTGRES_MIGRATIONS.iter().map(|m| (m.version, m.description.to_string())).collect();
+        assert!(!s.is_empty());
+        assert_eq!(s, p);
+    }
+}

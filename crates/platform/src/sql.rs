@@ -1,0 +1,245 @@
+//! 可移植 SQL Portable dynamic SQL: a statement built at run time, with placeholders
+//! numbered for you and values bound on whichever backend runs it.
+//!
+//! Static SQL is written inline with `sqlx::query` inside [`crate::on_db!`]; reach for
+//! [`Sql`] only when the shape of the statement depends on input (filters, sorting).
+//! Column names and SQL text come from code, never from the user: user values always
+//! go through [`Sql::bind`].
+
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, FromRow};
+
+use crate::db::Db;
+use crate::on_db;
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Int(i64),
+    Text(String),
+    Bool(bool),
+    Float(f64),
+    NullText,
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::Int(v)
+    }
+}
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(v.to_string())
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(v)
+    }
+}
+impl From<&String> for Arg {
+    fn from(v: &String) -> Self {
+        Arg::Text(v.clone())
+    }
+}
+impl From<bool> for Arg {
+    fn from(v: bool) -> Self {
+        Arg::Bool(v)
+    }
+}
+impl From<f64> for Arg {
+    fn from(v: f64) -> Self {
+        Arg::Float(v)
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        v.map(Arg::Text).unwrap_or(Arg::NullText)
+    }
+}
+
+/// A statement under construction.
+#[derive(Debug, Clone, Default)]
+pub struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+/// Escape `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Sql {
+        Sql { text: text.to_string(), args: Vec::new() }
+    }
+
+    /// Append SQL text written in code.
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Append a placeholder bound to `value`.
+    pub fn bind(&mut self, value: impl Into<Arg>) -> &mut Self {
+        self.args.push(value.into());
+        self.text.push_str(&format!("${}", self.args.len()));
+        self
+    }
+
+    /// Append another statement's text and values, renumbering its placeholders.
+    pub fn append(&mut self, other: &Sql) -> &mut Self {
+        let offset = self.args.len();
+        let mut rest = other.text.as_str();
+        while let Some(pos) = rest.find('$') {
+            self.text.push_str(&rest[..pos]);
+            let digits: String = rest[pos + 1..].chars().take_while(char::is_ascii_digit).collect();
+            match digits.parse::<usize>() {
+                Ok(n) => self.text.push_str(&format!("${}", n + offset)),
+                Err(_) => self.text.push('$'),
+            }
+            rest = &rest[pos + 1 + digits.len()..];
+        }
+        self.text.push_str(rest);
+        self.args.extend(other.args.iter().cloned());
+        self
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn args(&self) -> &[Arg] {
+        &self.args
+    }
+
+    pub async fn fetch_all<T>(&self, db: &Db) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        on_db!(db, |p| {
+            let mut q = sqlx::query_as::<_, T>(AssertSqlSafe(self.text.clone()));
+            for a in &self.args {
+                q = match a {
+                    Arg::Int(v) => q.bind(*v),
+                    Arg::Text(v) => q.bind(v.clone()),
+                    Arg::Bool(v) => q.bind(*v),
+                    Arg::Float(v) => q.bind(*v),
+                    Arg::NullText => q.bind(None::<String>),
+                };
+            }
+            q.fetch_all(p).await
+        })
+    }
+
+    pub async fn fetch_optional<T>(&self, db: &Db) -> Result<Option<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        Ok(self.fetch_all(db).await?.into_iter().next())
+    }
+
+    /// Run a statement that yields one integer (e.g. `COUNT(*)`).
+    pub async fn fetch_i64(&self, db: &Db) -> Result<i64, sqlx::Error> {
+        on_db!(db, |p| {
+            let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(self.text.clone()));
+            for a in &self.args {
+                q = match a {
+                    Arg::Int(v) => q.bind(*v),
+                    Arg::Text(v) => q.bind(v.clone()),
+                    Arg::Bool(v) => q.bind(*v),
+                    Arg::Float(v) => q.bind(*v),
+                    Arg::NullText => q.bind(None::<String>),
+                };
+            }
+            q.fetch_one(p).await
+        })
+    }
+}
+
+/// A `WHERE` clause assembled from optional conditions joined by `AND`.
+#[derive(Debug, Clone, Default)]
+pub struct Where {
+    sql: Sql,
+    any: bool,
+}
+
+impl Where {
+    pub fn new() -> Where {
+        Where::default()
+    }
+
+    fn and(&mut self) -> &mut Sql {
+        self.sql.push(if self.any { " AND " } else { " WHERE " });
+        self.any = true;
+        &mut self.sql
+    }
+
+    /// `column = value`
+    pub fn eq(&mut self, column: &str, value: impl Into<Arg>) -> &mut Self {
+        self.and().push(column).push(" = ").bind(value);
+        self
+    }
+
+    /// `column` lies in the division subtree `code` (division codes nest by prefix).
+    pub fn within_division(&mut self, column: &str, code: &str) -> &mut Self {
+        self.and().push(column).push(" LIKE ").bind(format!("{}%", like_escape(code))).push(" ESCAPE '\\'");
+        self
+    }
+
+    /// Any of `columns` contains `text` (case as stored; user text is escaped).
+    pub fn contains_any(&mut self, columns: &[&str], text: &str) -> &mut Self {
+        let pattern = format!("%{}%", like_escape(text));
+        let s = self.and();
+        s.push("(");
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                s.push(" OR ");
+            }
+            s.push(c).push(" LIKE ").bind(pattern.clone()).push(" ESCAPE '\\'");
+        }
+        s.push(")");
+        self
+    }
+
+    /// A condition written in code with its own placeholders (`$1`… local to `cond`).
+    pub fn raw(&mut self, cond: &Sql) -> &mut Self {
+        self.and().push("(").append(cond).push(")");
+        self
+    }
+
+    pub fn as_sql(&self) -> &Sql {
+        &self.sql
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_placeholders_and_renumbers_appended_fragments() {
+        let mut w = Where::new();
+        w.eq("county_code", "410922").contains_any(&["name", "code"], "50%_off");
+        let mut inner = Sql::new("a = $1 OR b = $2");
+        inner.args = vec![Arg::Int(1), Arg::Int(2)];
+        w.raw(&inner);
+        let mut s = Sql::new("SELECT * FROM t");
+        s.append(w.as_sql());
+        assert_eq!(
+            s.text(),
+            "SELECT * FROM t WHERE county_code = $1 AND (name LIKE $2 ESCAPE '\\' OR code LIKE $3 ESCAPE '\\') AND (a = $4 OR b = $5)"
+        );
+        assert_eq!(s.args()[1], Arg::Text("%50\\%\\_off%".into()));
+        assert_eq!(s.args().len(), 5);
+    }
+}

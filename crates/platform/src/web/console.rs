@@ -1,0 +1,476 @@
+//! 工作台 The staff console: dashboard, registry browser, organisations, grids,
+//! accounts, password, API tokens, audit log.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::{AppState, Ctx, Pager, render};
+use crate::audit::{self, Actor};
+use crate::auth::{ALL_ROLES, Role, perms};
+use crate::error::AppError;
+use crate::listing::{ListParams, ListQuery};
+use crate::registry::{self, Division, Grid, Organisation};
+use crate::session::{self, ApiToken};
+use crate::users::{self, NewUser, User};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console", get(dashboard))
+        .route("/console/registry", get(registry_root))
+        .route("/console/registry/{code}", get(registry_page))
+        .route("/console/orgs", get(orgs))
+        .route("/console/orgs/{id}", get(org_page))
+        .route("/console/grids", get(grids))
+        .route("/console/grids/{id}", get(grid_page))
+        .route("/console/users", get(users_page).post(user_create))
+        .route("/console/users/{id}/disable", post(user_disable))
+        .route("/console/users/{id}/enable", post(user_enable))
+        .route("/console/password", get(password_form).post(password_submit))
+        .route("/console/tokens", get(tokens_page).post(token_create))
+        .route("/console/tokens/{id}/revoke", post(token_revoke))
+        .route("/console/audit", get(audit_page))
+}
+
+/// A numeric id from the path, with a Chinese error.
+pub fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| AppError::bad_request("path.id", format!("编号必须是正整数，收到“{raw}”")))
+}
+
+pub fn actor_of(u: &User) -> Actor {
+    Actor::User { id: u.id, username: u.username.clone() }
+}
+
+/// A console menu entry.
+pub struct MenuItem {
+    pub href: &'static str,
+    pub label: String,
+}
+
+fn menu(ctx: &Ctx) -> Vec<MenuItem> {
+    let Some(u) = ctx.user() else { return vec![] };
+    let mut m = Vec::new();
+    let mut add = |href: &'static str, key: &str, perm: Option<&crate::auth::Permission>| {
+        if perm.is_none_or(|p| u.can(p)) {
+            m.push(MenuItem { href, label: ctx.t(key).to_string() });
+        }
+    };
+    add("/console/registry", "menu.registry", Some(&perms::REGISTRY_READ));
+    add("/console/orgs", "menu.orgs", Some(&perms::REGISTRY_READ));
+    add("/console/grids", "menu.grids", Some(&perms::REGISTRY_READ));
+    add("/console/users", "menu.users", Some(&perms::USERS_MANAGE));
+    add("/console/tokens", "menu.tokens", Some(&perms::TOKENS_MANAGE));
+    add("/console/audit", "menu.audit", Some(&perms::AUDIT_READ));
+    add("/console/password", "menu.password", None);
+    m
+}
+
+#[derive(Template)]
+#[template(path = "console.html")]
+struct Dashboard<'a> {
+    ctx: &'a Ctx,
+    title: &'a str,
+    user: &'a User,
+    scope_name: String,
+    menu: Vec<MenuItem>,
+    townships: i64,
+    villages: i64,
+    grids: i64,
+    orgs: i64,
+}
+
+async fn scope_name(st: &AppState, code: &str) -> Result<String, AppError> {
+    let chain = registry::ancestors(&st.db, code).await?;
+    Ok(chain.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(" › "))
+}
+
+async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
+    let user = ctx.require_user()?;
+    let (townships, villages, grids, orgs) = registry::counts(&st.db, &user.scope()).await?;
+    let scope_name = scope_name(&st, &user.scope_division).await?;
+    render(&Dashboard { ctx: &ctx, title: ctx.t("console.title"), user, scope_name, menu: menu(&ctx), townships, villages, grids, orgs })
+}
+
+#[derive(Template)]
+#[template(path = "registry.html")]
+struct RegistryPage<'a> {
+    ctx: &'a Ctx,
+    title: String,
+    trail: Vec<Division>,
+    division: Division,
+    children: Vec<Division>,
+}
+
+async fn registry_root(State(st): State<AppState>) -> Redirect {
+    Redirect::to(&format!("/console/registry/{}", st.cfg.county_code))
+}
+
+async fn registry_page(State(st): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Result<Html<String>, AppError> {
+    ctx.require(&perms::REGISTRY_READ)?;
+    let division =
+        registry::division(&st.db, &code).await?.ok_or_else(|| AppError::not_found("division.not_found", format!("区划 {code} 不存在")))?;
+    let trail = registry::ancestors(&st.db, &division.code).await?;
+    let children = registry::children(&st.db, &division.code).await?;
+    render(&RegistryPage { ctx: &ctx, title: division.name.clone(), trail, division, children })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OrgFilter {
+    kind: String,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+#[derive(Template)]
+#[template(path = "orgs.html")]
+struct OrgsPage<'a> {
+    ctx: &'a Ctx,
+    title: &'a str,
+    items: Vec<Organisation>,
+    pager: Pager,
+    kind: String,
+    q: String,
+    kinds: &'static [(&'static str, &'static str, &'static str)],
+}
+
+async fn orgs(State(st): State<AppState>, ctx: Ctx, Query(f): Query<OrgFilter>) -> Result<Html<String>, AppError> {
+    let user = ctx.require(&perms::REGISTRY_READ)?;
+    let params = ListParams::parse(&f.list, registry::ORG_SORT, "id")?;
+    let page = registry::list_orgs(&st.db, &user.scope(), Some(&f.kind), &params).await?;
+    let q = params.q.clone().unwrap_or_default();
+    let pager = Pager::new(&page, "/console/orgs", &[("kind", &f.kind), ("q", &q)]);
+    render(&OrgsPage { ctx: &ctx, title: ctx.t("menu.orgs"), items: page.items, pager, kind: f.kind, q, kinds: registry::ORG_KINDS })
+}
+
+#[derive(Template)]
+#[template(path = "org.html")]
+struct OrgPage<'a> {
+    ctx: &'a Ctx,
+    title: String,
+    org: Organisation,
+    division: String,
+}
+
+async fn org_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Html<String>, AppError> {
+    let user = ctx.require(&perms::REGISTRY_READ)?;
+    let org = registry::org(&st.db, &user.scope(), parse_id(&id)?).await?;
+    let division = scope_name(&st, &org.division_code).await?;
+    render(&OrgPage { ctx: &ctx, title: org.name.clone(), org, division })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct GridFilter {
+    township: String,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+#[derive(Template)]
+#[template(path = "grids.html")]
+struct GridsPage<'a> {
+    ctx: &'a Ctx,
+    title: &'a str,
+    items: Vec<Grid>,
+    pager: Pager,
+    township: String,
+    q: String,
+    townships: Vec<Division>,
+}
+
+async fn grids(State(st): State<AppState>, ctx: Ctx, Query(f): Query<GridFilter>) -> Result<Html<String>, AppError> {
+    let user = ctx.require(&perms::REGISTRY_READ)?;
+    let scope = user.scope();
+    let params = ListParams::parse(&f.list, registry::GRID_SORT, "code")?;
+    let page = registry::list_grids(&st.db, &scope, Some(&f.township), &params).await?;
+    let q = params.q.clone().unwrap_or_default();
+    let pager = Pager::new(&page, "/console/grids", &[("township", &f.township), ("q", &q)]);
+    let townships = registry::children(&st.db, &st.cfg.county_code)
+        .await?
+        .into_iter()
+        .filter(|t| scope.covers(&t.code, None) || t.code.starts_with(&scope.division) || scope.division.starts_with(&t.code))
+        .collect();
+    render(&GridsPage { ctx: &ctx, title: ctx.t("menu.grids"), items: page.items, pager, township: f.township, q, townships })
+}
+
+#[derive(Template)]
+#[template(path = "grid.html")]
+struct GridPage<'a> {
+    ctx: &'a Ctx,
+    title: String,
+    grid: Grid,
+}
+
+async fn grid_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Html<String>, AppError> {
+    let user = ctx.require(&perms::REGISTRY_READ)?;
+    let grid = registry::grid(&st.db, &user.scope(), parse_id(&id)?).await?;
+    render(&GridPage { ctx: &ctx, title: grid.name.clone(), grid })
+}
+
+/// An account as listed, with its ID number as the viewer may see it.
+pub struct UserRow {
+    pub user: User,
+    pub id_number: String,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage<'a> {
+    ctx: &'a Ctx,
+    title: &'a str,
+    rows: Vec<UserRow>,
+    pager: Pager,
+    q: String,
+    roles: &'static [Role],
+    townships: Vec<Division>,
+    error: Option<AppError>,
+    notice: Option<String>,
+}
+
+async fn users_view(
+    st: &AppState,
+    ctx: &Ctx,
+    list: &ListQuery,
+    error: Option<AppError>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    let me = ctx.require(&perms::USERS_MANAGE)?;
+    let params = ListParams::parse(list, users::USER_SORT, "id")?;
+    let page = users::list(&st.db, &me.scope(), &params).await?;
+    let q = params.q.clone().unwrap_or_default();
+    let pager = Pager::new(&page, "/console/users", &[("q", &q)]);
+    let rows = page.items.into_iter().map(|u| UserRow { id_number: u.id_number_for(me, &st.pii).unwrap_or_default(), user: u }).collect();
+    let townships = registry::children(&st.db, &st.cfg.county_code).await?;
+    let status = error.as_ref().map(|e| e.status).unwrap_or(axum::http::StatusCode::OK);
+    let html = render(&UsersPage { ctx, title: ctx.t("menu.users"), rows, pager, q, roles: ALL_ROLES, townships, error, notice })?;
+    Ok((status, html).into_response())
+}
+
+async fn users_page(State(st): State<AppState>, ctx: Ctx, Query(list): Query<ListQuery>) -> Result<Response, AppError> {
+    users_view(&st, &ctx, &list, None, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UserForm {
+    csrf: String,
+    username: String,
+    display_name: String,
+    password: String,
+    role: String,
+    scope_division: String,
+    phone: String,
+    id_number: String,
+}
+
+async fn user_create(State(st): State<AppState>, ctx: Ctx, Form(f): Form<UserForm>) -> Result<Response, AppError> {
+    let me = ctx.require(&perms::USERS_MANAGE)?;
+    ctx.check_csrf(&f.csrf)?;
+    let result = async {
+        let role = Role::parse(&f.role)?;
+        if role == Role::SystemAdmin && !me.has_role(Role::SystemAdmin) {
+            return Err(AppError::forbidden("user.role_denied", "只有系统管理员可以创建系统管理员"));
+        }
+        let division = registry::normalise_code(if f.scope_division.is_empty() { &me.scope_division } else { &f.scope_division })?;
+        if !me.scope().covers(&division, None) {
+            return Err(crate::auth::Scope::denied());
+        }
+        let new = NewUser {
+            county_code: &st.cfg.county_code,
+            username: f.username.trim(),
+            display_name: &f.display_name,
+            password: &f.password,
+            org_id: None,
+            scope_division: &division,
+            roles: &[role],
+            phone: f.phone.trim(),
+            id_number: Some(f.id_number.as_str()).filter(|s| !s.trim().is_empty()),
+            must_change_password: true,
+            is_demo: false,
+        };
+        users::create(&st.db, &st.pii, &new, &actor_of(me), st.clock.now_ms()).await
+    }
+    .await;
+    match result {
+        Ok(_) => users_view(&st, &ctx, &ListQuery::default(), None, Some(format!("已创建账号 {}", f.username.trim()))).await,
+        Err(e) => users_view(&st, &ctx, &ListQuery::default(), Some(e), None).await,
+    }
+}
+
+async fn set_user_disabled(st: AppState, ctx: Ctx, id: String, f: super::pages::CsrfForm, disabled: bool) -> Result<Response, AppError> {
+    let me = ctx.require(&perms::USERS_MANAGE)?;
+    ctx.check_csrf(&f.csrf)?;
+    let id = parse_id(&id)?;
+    let target = users::by_id(&st.db, id).await?.ok_or_else(|| AppError::not_found("user.not_found", "账号不存在"))?;
+    if !me.scope().covers(&target.scope_division, target.org_id) {
+        return Err(crate::auth::Scope::denied());
+    }
+    if target.id == me.id {
+        return Err(AppError::bad_request("user.self", "不能停用自己的账号"));
+    }
+    users::set_disabled(&st.db, id, disabled, &actor_of(me), st.clock.now_ms()).await?;
+    Ok(Redirect::to("/console/users").into_response())
+}
+
+async fn user_disable(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<super::pages::CsrfForm>,
+) -> Result<Response, AppError> {
+    set_user_disabled(st, ctx, id, f, true).await
+}
+
+async fn user_enable(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<super::pages::CsrfForm>,
+) -> Result<Response, AppError> {
+    set_user_disabled(st, ctx, id, f, false).await
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage<'a> {
+    ctx: &'a Ctx,
+    title: &'a str,
+    must_change: bool,
+    error: Option<AppError>,
+    done: bool,
+}
+
+async fn password_form(ctx: Ctx) -> Result<Html<String>, AppError> {
+    let u = ctx.require_user()?;
+    render(&PasswordPage { ctx: &ctx, title: ctx.t("menu.password"), must_change: u.must_change_password, error: None, done: false })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordForm {
+    csrf: String,
+    old: String,
+    new: String,
+    repeat: String,
+}
+
+async fn password_submit(State(st): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> Result<Response, AppError> {
+    let u = ctx.require_user()?;
+    ctx.check_csrf(&f.csrf)?;
+    let result = async {
+        let stored = users::password_hash(&st.db, u.id).await?.unwrap_or_default();
+        if !users::verify_password(&f.old, &stored).await? {
+            return Err(AppError::bad_request("password.old_wrong", "原密码不正确"));
+        }
+        if f.new != f.repeat {
+            return Err(AppError::bad_request("password.mismatch", "两次输入的新密码不一致"));
+        }
+        if f.new == f.old {
+            return Err(AppError::bad_request("password.same", "新密码不能与原密码相同"));
+        }
+        users::set_password(&st.db, u.id, &f.new, false, &actor_of(u), st.clock.now_ms()).await
+    }
+    .await;
+    match result {
+        // Changing the password ends every session, this one included: sign in again.
+        Ok(()) => Ok(Redirect::to("/login").into_response()),
+        Err(e) => {
+            let status = e.status;
+            let html = render(&PasswordPage {
+                ctx: &ctx,
+                title: ctx.t("menu.password"),
+                must_change: u.must_change_password,
+                error: Some(e),
+                done: false,
+            })?;
+            Ok((status, html).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tokens.html")]
+struct TokensPage<'a> {
+    ctx: &'a Ctx,
+    title: &'a str,
+    tokens: Vec<ApiToken>,
+    secret: Option<String>,
+    error: Option<AppError>,
+}
+
+async fn tokens_view(st: &AppState, ctx: &Ctx, secret: Option<String>, error: Option<AppError>) -> Result<Response, AppError> {
+    ctx.require(&perms::TOKENS_MANAGE)?;
+    let tokens = session::list_tokens(&st.db).await?;
+    let status = error.as_ref().map(|e| e.status).unwrap_or(axum::http::StatusCode::OK);
+    Ok((status, render(&TokensPage { ctx, title: ctx.t("menu.tokens"), tokens, secret, error })?).into_response())
+}
+
+async fn tokens_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    tokens_view(&st, &ctx, None, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TokenForm {
+    csrf: String,
+    name: String,
+    username: String,
+    permissions: String,
+}
+
+async fn token_create(State(st): State<AppState>, ctx: Ctx, Form(f): Form<TokenForm>) -> Result<Response, AppError> {
+    let me = ctx.require(&perms::TOKENS_MANAGE)?;
+    ctx.check_csrf(&f.csrf)?;
+    let result = async {
+        let target = users::by_username(&st.db, f.username.trim())
+            .await?
+            .ok_or_else(|| AppError::bad_request("token.user", format!("账号“{}”不存在", f.username.trim())))?;
+        if !me.scope().covers(&target.scope_division, target.org_id) {
+            return Err(crate::auth::Scope::denied());
+        }
+        let perms: Vec<String> =
+            f.permissions.split([',', '，', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+        session::create_token(&st.db, target.id, &f.name, &perms, None, &actor_of(me), st.clock.now_ms()).await
+    }
+    .await;
+    match result {
+        Ok((_, secret)) => tokens_view(&st, &ctx, Some(secret), None).await,
+        Err(e) => tokens_view(&st, &ctx, None, Some(e)).await,
+    }
+}
+
+async fn token_revoke(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<super::pages::CsrfForm>,
+) -> Result<Response, AppError> {
+    let me = ctx.require(&perms::TOKENS_MANAGE)?;
+    ctx.check_csrf(&f.csrf)?;
+    session::revoke_token(&st.db, parse_id(&id)?, &actor_of(me), st.clock.now_ms()).await?;
+    Ok(Redirect::to("/console/tokens").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage<'a> {
+    ctx: &'a Ctx,
+    title: &'a str,
+    entries: Vec<audit::Entry>,
+    report: audit::Report,
+}
+
+async fn audit_page(State(st): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
+    ctx.require(&perms::AUDIT_READ)?;
+    let entries = audit::recent(&st.db, None, 100, 0).await?;
+    let report = audit::verify(&st.db).await?;
+    render(&AuditPage { ctx: &ctx, title: ctx.t("menu.audit"), entries, report })
+}

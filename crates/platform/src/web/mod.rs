@@ -1,0 +1,383 @@
+//! 网页外壳 The web shell: application state, request context (language, session,
+//! CSRF), the router with security headers, static assets, health checks and error
+//! pages. Modules plug in through [`Module`].
+
+pub mod api;
+pub mod console;
+pub mod i18n;
+pub mod pages;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Request, State};
+use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use tokio::sync::Semaphore;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::auth::Permission;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::pii::Pii;
+use crate::session::{self, PRELOGIN_COOKIE, SESSION_COOKIE, Session};
+use crate::users::User;
+use i18n::{Lang, tr};
+use qingfeng_core::HolidayCalendar;
+
+/// 系统 One of the six systems, as shown on the home page.
+#[derive(Debug, Clone, Copy)]
+pub struct System {
+    pub key: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub about_zh: &'static str,
+    pub about_en: &'static str,
+    /// Where its pages start once its module is installed.
+    pub href: &'static str,
+}
+
+pub const SYSTEMS: &[System] = &[
+    System {
+        key: "credit",
+        zh: "社会信用信息平台",
+        en: "Credit platform",
+        about_zh: "信用记录归集、主体画像、公示、分级分类监管、信用修复、红黑名单、信用报告",
+        about_en: "Credit records, profiles, publicity, graded supervision, repair, lists, reports",
+        href: "/credit",
+    },
+    System {
+        key: "lending",
+        zh: "信易贷",
+        en: "Credit lending",
+        about_zh: "授权共享信用信息，银行产品、申请、授信、放款",
+        about_en: "Consent-based sharing with banks, products, applications, credit and loans",
+        href: "/lending",
+    },
+    System {
+        key: "mediation",
+        zh: "诉源治理",
+        en: "Dispute resolution",
+        about_zh: "网格员、调解组织、人民法庭，把纠纷化解在诉前",
+        about_en: "Grid workers, mediators and tribunals resolving disputes before litigation",
+        href: "/mediation",
+    },
+    System {
+        key: "portal",
+        zh: "营商环境直通车",
+        en: "Business express",
+        about_zh: "政策、负面清单、投诉、好差评、曝光台等 13 个模块",
+        about_en: "Policies, negative list, complaints, ratings, exposure board and more",
+        href: "/portal",
+    },
+    System {
+        key: "services",
+        zh: "政务服务",
+        en: "Government services",
+        about_zh: "办事指南、一件事、跨省通办、免罚清单、企业码",
+        about_en: "Service guides, bundles, cross-region services, no-penalty lists",
+        href: "/services",
+    },
+    System {
+        key: "eldercare",
+        zh: "智慧养老",
+        en: "Elderly care",
+        about_zh: "老人档案、能力评估、养老机构、服务工单、补贴、紧急呼叫",
+        about_en: "Elder register, assessments, institutions, services, subsidies, calls",
+        href: "/eldercare",
+    },
+];
+
+/// A module of the platform (credit, mediation…): its routes and permissions.
+pub trait Module: Send + Sync + 'static {
+    /// The [`System`] key it implements.
+    fn system(&self) -> &'static str;
+    fn permissions(&self) -> &'static [Permission] {
+        &[]
+    }
+    fn routes(&self) -> Router<AppState>;
+}
+
+/// What every handler can reach.
+pub struct Inner {
+    pub db: Db,
+    pub cfg: Config,
+    pub clock: Clock,
+    pub pii: Pii,
+    /// Caps password checks running at once.
+    pub login_gate: Semaphore,
+    /// 工作日历 The working-day calendar (built-in years plus those an administrator loaded).
+    pub calendar: RwLock<HolidayCalendar>,
+    pub modules: Vec<Arc<dyn Module>>,
+}
+
+/// Shared application state.
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(db: Db, cfg: Config, clock: Clock, pii: Pii, calendar: HolidayCalendar, modules: Vec<Arc<dyn Module>>) -> AppState {
+        let gate = Semaphore::new(cfg.max_concurrent_logins);
+        AppState(Arc::new(Inner { db, cfg, clock, pii, login_gate: gate, calendar: RwLock::new(calendar), modules }))
+    }
+
+    pub fn is_live(&self, system: &str) -> bool {
+        self.modules.iter().any(|m| m.system() == system)
+    }
+}
+
+/// 请求上下文 Who is asking, in which language, with which CSRF token.
+#[derive(Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub session: Option<Session>,
+    /// The double-submit token for forms shown before login.
+    pub prelogin: String,
+    pub path: String,
+    pub ip: String,
+    pub session_cookie: Option<String>,
+}
+
+impl Ctx {
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        tr(self.lang, key)
+    }
+    pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(zh, en)
+    }
+    pub fn user(&self) -> Option<&User> {
+        self.session.as_ref().map(|s| &s.user)
+    }
+    /// The CSRF token forms on this page must carry.
+    pub fn csrf(&self) -> &str {
+        match &self.session {
+            Some(s) => &s.csrf_token,
+            None => &self.prelogin,
+        }
+    }
+    pub fn check_csrf(&self, given: &str) -> Result<(), AppError> {
+        if !given.is_empty() && session::same_secret(given, self.csrf()) { Ok(()) } else { Err(AppError::csrf()) }
+    }
+    /// The signed-in user, or a redirect to the login page.
+    pub fn require_user(&self) -> Result<&User, AppError> {
+        self.user().ok_or_else(AppError::unauthorized)
+    }
+    /// The signed-in user holding `perm`.
+    pub fn require(&self, perm: &Permission) -> Result<&User, AppError> {
+        let u = self.require_user()?;
+        if u.can(perm) { Ok(u) } else { Err(AppError::forbidden("auth.permission", format!("您没有“{}”权限", perm.zh))) }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::internal("request context missing"))
+    }
+}
+
+/// Read one cookie from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
+}
+
+/// A `Set-Cookie` value with our flags (HttpOnly, SameSite=Lax, Secure when configured).
+pub fn set_cookie(cfg: &Config, name: &str, value: &str, max_age_secs: Option<i64>) -> HeaderValue {
+    let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age_secs {
+        s.push_str(&format!("; Max-Age={age}"));
+    }
+    if cfg.cookie_secure {
+        s.push_str("; Secure");
+    }
+    HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static("x=; Path=/"))
+}
+
+/// Middleware: build the [`Ctx`] of every request.
+async fn load_ctx(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let lang = Lang::from_cookie(cookie(headers, "lang"));
+    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
+    let token = cookie(headers, SESSION_COOKIE).map(str::to_string);
+    let session = match &token {
+        Some(t) => match session::lookup(&st.db, &st.cfg, t, st.clock.now_ms()).await {
+            Ok(s) => s,
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
+    let existing_pre = cookie(headers, PRELOGIN_COOKIE).filter(|v| v.len() >= 32).map(str::to_string);
+    let new_pre = existing_pre.is_none().then(session::random_token);
+    let prelogin = existing_pre.or(new_pre.clone()).unwrap_or_default();
+    let ctx = Ctx { lang, session, prelogin, path: req.uri().path().to_string(), ip, session_cookie: token };
+    req.extensions_mut().insert(ctx);
+    let mut resp = next.run(req).await;
+    if let Some(p) = new_pre {
+        resp.headers_mut().append(header::SET_COOKIE, set_cookie(&st.cfg, PRELOGIN_COOKIE, &p, None));
+    }
+    resp
+}
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+/// The whole application: platform pages, API, every module's routes, middleware.
+pub fn router(state: AppState) -> Router {
+    let mut app = Router::new()
+        .route("/", get(pages::home))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/static/{file}", get(static_file))
+        .route("/lang/{lang}", get(set_lang))
+        .route("/login", get(pages::login_form).post(pages::login_submit))
+        .route("/logout", post(pages::logout))
+        .merge(console::routes())
+        .merge(api::routes());
+    for m in &state.modules {
+        app = app.merge(m.routes());
+    }
+    let limit = usize::try_from(state.cfg.max_upload_mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX);
+    app.fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), load_ctx))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(self)"),
+        ))
+        .with_state(state)
+}
+
+async fn readyz(State(st): State<AppState>) -> Response {
+    if st.db.ping().await {
+        (StatusCode::OK, axum::Json(serde_json::json!({"status": "ready", "database": format!("{:?}", st.db.backend())}))).into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "unavailable", "error": {"code": "db.unavailable", "message": "数据库不可用"}})),
+        )
+            .into_response()
+    }
+}
+
+const APP_CSS: &str = include_str!("../../static/app.css");
+const FAVICON: &str = include_str!("../../static/favicon.svg");
+
+async fn static_file(Path(file): Path<String>) -> Response {
+    let (body, ctype) = match file.as_str() {
+        "app.css" => (APP_CSS, "text/css; charset=utf-8"),
+        "favicon.svg" => (FAVICON, "image/svg+xml"),
+        _ => return AppError::not_found("static.not_found", "文件不存在").into_response(),
+    };
+    ([(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn set_lang(
+    State(st): State<AppState>,
+    Path(lang): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<NextQuery>,
+) -> Response {
+    let value = if lang == "en" { "en" } else { "zh" };
+    // Only local paths, so the switch cannot be used to send people elsewhere.
+    let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
+    let mut resp = Redirect::to(&next).into_response();
+    resp.headers_mut().append(header::SET_COOKIE, set_cookie(&st.cfg, "lang", value, Some(365 * 86400)));
+    resp
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        crate::error::ApiError(AppError::not_found("not_found", "接口不存在")).into_response()
+    } else {
+        AppError::not_found("not_found", "页面不存在").into_response()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    code: &'a str,
+    message: &'a str,
+}
+
+/// Render an error as a friendly page (a sign-in redirect when signing in would help).
+pub fn error_page(e: &AppError) -> Response {
+    if e.status == StatusCode::UNAUTHORIZED && e.code == "auth.required" {
+        return Redirect::to("/login").into_response();
+    }
+    let page = ErrorPage { status: e.status.as_u16(), code: e.code, message: &e.message };
+    match page.render() {
+        Ok(html) => (e.status, Html(html)).into_response(),
+        Err(_) => (e.status, e.message.clone()).into_response(),
+    }
+}
+
+/// Render a template or fail as an internal error.
+pub fn render<T: Template>(t: &T) -> Result<Html<String>, AppError> {
+    t.render().map(Html).map_err(AppError::internal)
+}
+
+/// Links to the previous and next page of a list, keeping the other parameters.
+#[derive(Debug, Clone, Default)]
+pub struct Pager {
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// `base` is the path with its other query parameters, e.g. `/console/grids?township=410922100`.
+    pub fn new<T>(p: &crate::listing::Page<T>, base: &str, extra: &[(&str, &str)]) -> Pager {
+        let mut q: Vec<String> = extra.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
+        q.push(format!("per_page={}", p.per_page));
+        let link = |page: i64| format!("{base}?{}&page={page}", q.join("&"));
+        Pager {
+            total: p.total,
+            page: p.page,
+            pages: p.pages(),
+            prev: p.has_prev().then(|| link(p.page - 1)),
+            next: p.has_next().then(|| link(p.page + 1)),
+        }
+    }
+}
+
+/// Percent-encode a query value.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,317 @@
+//! 演示数据 Demo data: synthetic organisations and accounts on top of the real county
+//! registry. Everything here is marked `is_demo` and shown with a 演示数据 badge; the
+//! unified social credit codes are synthetic (valid check digits, made-up entities).
+
+use qingfeng_core::{gb11714_check_char, uscc_check_char};
+use qingfeng_platform::audit::Actor;
+use qingfeng_platform::auth::Role;
+use qingfeng_platform::config::Config;
+use qingfeng_platform::pii::Pii;
+use qingfeng_platform::registry::{NewOrg, ensure_org};
+use qingfeng_platform::users::{self, NewUser};
+use qingfeng_platform::{Clock, Db};
+
+/// The password of every demo account (documented in the README, printed at start).
+pub const DEMO_PASSWORD: &str = "qingfeng2026";
+
+const COUNTY: &str = "410922";
+
+/// County departments (县直部门) of a Henan county government.
+const DEPARTMENTS: &[&str] = &[
+    "清丰县发展和改革委员会",
+    "清丰县教育局",
+    "清丰县科学技术和工业信息化局",
+    "清丰县公安局",
+    "清丰县民政局",
+    "清丰县司法局",
+    "清丰县财政局",
+    "清丰县人力资源和社会保障局",
+    "清丰县自然资源局",
+    "清丰县住房和城乡建设局",
+    "清丰县交通运输局",
+    "清丰县水利局",
+    "清丰县农业农村局",
+    "清丰县商务局",
+    "清丰县文化广电和旅游局",
+    "清丰县卫生健康委员会",
+    "清丰县退役军人事务局",
+    "清丰县应急管理局",
+    "清丰县审计局",
+    "清丰县市场监督管理局",
+    "清丰县统计局",
+    "清丰县医疗保障局",
+    "清丰县城市管理局",
+    "清丰县行政审批和政务信息管理局",
+    "国家税务总局清丰县税务局",
+    "濮阳市生态环境局清丰分局",
+];
+
+/// Tribunals named after their townships (only 城关法庭 is real; it is in the registry).
+const TRIBUNALS: &[(&str, &str)] = &[
+    ("清丰县人民法院马庄桥法庭", "410922101"),
+    ("清丰县人民法院仙庄法庭", "410922103"),
+    ("清丰县人民法院韩村法庭", "410922105"),
+    ("清丰县人民法院六塔法庭", "410922200"),
+    ("清丰县人民法院古城法庭", "410922205"),
+];
+
+const MEDIATION: &[&str] = &[
+    "清丰县医疗纠纷人民调解委员会",
+    "清丰县道路交通事故纠纷人民调解委员会",
+    "清丰县劳动人事争议调解中心",
+    "清丰县婚姻家庭纠纷人民调解委员会",
+    "清丰县物业纠纷人民调解委员会",
+    "清丰县消费纠纷人民调解委员会",
+];
+
+const BANKS: &[&str] = &[
+    "中国农业银行清丰县支行",
+    "中国工商银行清丰支行",
+    "中国建设银行清丰支行",
+    "中国银行清丰支行",
+    "中国邮政储蓄银行清丰县支行",
+    "河南清丰农村商业银行",
+    "中原银行清丰支行",
+    "濮阳银行清丰支行",
+];
+
+/// A synthetic but valid unified social credit code: `prefix2` + 410922 + a made-up
+/// organisation code with its GB 11714 check + the GB 32100 check.
+pub fn synthetic_uscc(prefix2: &str, serial: u32) -> String {
+    let body = format!("MA{:06}", 100_000 + serial);
+    let org_check = gb11714_check_char(&body).unwrap_or('0');
+    let first17 = format!("{prefix2}{COUNTY}{body}{org_check}");
+    let check = uscc_check_char(&first17).unwrap_or('0');
+    format!("{first17}{check}")
+}
+
+/// A demo account to create.
+struct DemoUser {
+    username: &'static str,
+    name: &'static str,
+    role: Role,
+    scope: &'static str,
+    org: Option<&'static str>,
+    id_number: Option<&'static str>,
+}
+
+const USERS: &[DemoUser] = &[
+    DemoUser { username: "admin", name: "系统管理员（演示）", role: Role::SystemAdmin, scope: COUNTY, org: None, id_number: None },
+    DemoUser {
+        username: "county",
+        name: "县级管理员（演示）",
+        role: Role::CountyAdmin,
+        scope: COUNTY,
+        org: Some("清丰县人民政府"),
+        id_number: None,
+    },
+    DemoUser {
+        username: "credit",
+        name: "信用办（演示）",
+        role: Role::CreditOfficer,
+        scope: COUNTY,
+        org: Some("清丰县发展和改革委员会"),
+        id_number: None,
+    },
+    DemoUser {
+        username: "scjg",
+        name: "市场监管局（演示）",
+        role: Role::DeptStaff,
+        scope: COUNTY,
+        org: Some("清丰县市场监督管理局"),
+        id_number: None,
+    },
+    DemoUser {
+        username: "chengguan",
+        name: "城关镇（演示）",
+        role: Role::TownshipStaff,
+        scope: "410922100",
+        org: Some("城关镇人民政府"),
+        id_number: None,
+    },
+    DemoUser {
+        username: "liuta",
+        name: "六塔乡（演示）",
+        role: Role::TownshipStaff,
+        scope: "410922200",
+        org: Some("六塔乡人民政府"),
+        id_number: None,
+    },
+    DemoUser {
+        username: "grid01",
+        name: "网格员张（演示）",
+        role: Role::GridWorker,
+        scope: "410922100201",
+        org: Some("城关镇人民政府"),
+        id_number: Some("410922195001010013"),
+    },
+    DemoUser {
+        username: "mediator",
+        name: "调解员李（演示）",
+        role: Role::Mediator,
+        scope: COUNTY,
+        org: Some("清丰县婚姻家庭纠纷人民调解委员会"),
+        id_number: Some("41092219450315002X"),
+    },
+    DemoUser {
+        username: "judge",
+        name: "城关法庭法官（演示）",
+        role: Role::TribunalJudge,
+        scope: "410922100",
+        org: Some("清丰县人民法院城关法庭"),
+        id_number: None,
+    },
+    DemoUser {
+        username: "bank",
+        name: "农行客户经理（演示）",
+        role: Role::BankOfficer,
+        scope: COUNTY,
+        org: Some("中国农业银行清丰县支行"),
+        id_number: None,
+    },
+    DemoUser {
+        username: "care",
+        name: "养老服务（演示）",
+        role: Role::CareStaff,
+        scope: "410922100",
+        org: Some("清丰县社会福利中心"),
+        id_number: None,
+    },
+];
+
+/// Load the demo organisations and accounts (idempotent).
+pub async fn load(db: &Db, pii: &Pii, _cfg: &Config, clock: &Clock) -> anyhow::Result<()> {
+    let actor = Actor::System("demo");
+    let now = clock.now_ms();
+    let mut tx = db.begin().await?;
+    let mut serial = 0u32;
+    let mut org = |kind: &'static str, name: String, division: &'static str, prefix: &'static str, with_code: bool, note: &'static str| {
+        serial += 1;
+        (kind, name, division, with_code.then(|| synthetic_uscc(prefix, serial)), note)
+    };
+    let mut orgs = Vec::new();
+    for d in DEPARTMENTS {
+        orgs.push(org("department", (*d).to_string(), COUNTY, "11", true, "演示数据：代码为合成"));
+    }
+    for (t, div) in TRIBUNALS {
+        orgs.push(org("tribunal", (*t).to_string(), div, "11", false, "演示数据：法庭名称按乡镇拟定"));
+    }
+    for m in MEDIATION {
+        orgs.push(org("mediation", (*m).to_string(), COUNTY, "51", true, "演示数据"));
+    }
+    for b in BANKS {
+        orgs.push(org("bank", (*b).to_string(), COUNTY, "91", true, "演示数据：代码为合成"));
+    }
+    orgs.push(org("care_home", "清丰县社会福利中心".to_string(), "410922100", "12", true, "演示数据"));
+    let towns: Vec<(String, String)> =
+        qingfeng_platform::registry::children(db, COUNTY).await?.into_iter().map(|d| (d.code, d.name)).collect();
+    let mut care = Vec::new();
+    for (code, name) in &towns {
+        care.push(("care_home", format!("{name}敬老院"), code.clone()));
+    }
+    let communities = qingfeng_platform::registry::children(db, "410922100").await?;
+    for c in communities.iter().filter(|c| c.kind == "居委会") {
+        care.push(("day_care", format!("{}日间照料中心", c.name.trim_end_matches("居委会")), "410922100".to_string()));
+    }
+    for (kind, name, division, uscc, note) in &orgs {
+        ensure_org(
+            &mut tx,
+            &NewOrg {
+                county_code: COUNTY,
+                division_code: division,
+                kind,
+                name,
+                uscc: uscc.as_deref(),
+                parent_id: None,
+                is_demo: true,
+                note,
+            },
+            &actor,
+            now,
+        )
+        .await?;
+    }
+    for (kind, name, division) in &care {
+        ensure_org(
+            &mut tx,
+            &NewOrg {
+                county_code: COUNTY,
+                division_code: division,
+                kind,
+                name,
+                uscc: None,
+                parent_id: None,
+                is_demo: true,
+                note: "演示数据",
+            },
+            &actor,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+
+    for u in USERS {
+        if users::by_username(db, u.username).await?.is_some() {
+            continue;
+        }
+        let org_id = match u.org {
+            Some(name) => org_id(db, name).await?,
+            None => None,
+        };
+        let new = NewUser {
+            county_code: COUNTY,
+            username: u.username,
+            display_name: u.name,
+            password: DEMO_PASSWORD,
+            org_id,
+            scope_division: u.scope,
+            roles: &[u.role],
+            phone: "",
+            id_number: u.id_number,
+            must_change_password: false,
+            is_demo: true,
+        };
+        users::create(db, pii, &new, &actor, now).await?;
+    }
+    // The demo grid worker looks after the grid of the village in their scope.
+    if let Some(worker) = users::by_username(db, "grid01").await? {
+        let scope = qingfeng_platform::auth::Scope::everything();
+        let params = qingfeng_platform::listing::ListParams::parse(&Default::default(), qingfeng_platform::registry::GRID_SORT, "code")?;
+        let grids = qingfeng_platform::registry::list_grids(db, &scope, Some(&worker.scope_division), &params).await?;
+        if let Some(g) = grids.items.first()
+            && g.worker_user_id.is_none()
+        {
+            qingfeng_platform::registry::assign_grid_worker(db, &scope, g.id, Some(worker.id), &actor, now).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn org_id(db: &Db, name: &str) -> anyhow::Result<Option<i64>> {
+    let scope = qingfeng_platform::auth::Scope::everything();
+    let raw = qingfeng_platform::listing::ListQuery { q: Some(name.to_string()), ..Default::default() };
+    let params = qingfeng_platform::listing::ListParams::parse(&raw, qingfeng_platform::registry::ORG_SORT, "id")?;
+    let page = qingfeng_platform::registry::list_orgs(db, &scope, None, &params).await?;
+    Ok(page.items.into_iter().find(|o| o.name == name).map(|o| o.id))
+}
+
+/// The lines `serve --demo` prints so a newcomer can sign in.
+pub fn accounts_banner() -> String {
+    let mut s = format!("演示账号（密码均为 {DEMO_PASSWORD}）/ demo accounts (password {DEMO_PASSWORD}):\n");
+    for u in USERS {
+        s.push_str(&format!("  {:<10} {} · {}\n", u.username, u.role.zh(), u.name));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn synthetic_codes_are_valid() {
+        for i in 0..50 {
+            let c = super::synthetic_uscc("91", i);
+            assert!(qingfeng_core::Uscc::parse(&c).is_ok(), "{c}");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The Qingfeng binary as a library: opening the data directory, composing the
+//! server from the platform and its modules, demo data. `main.rs` is the CLI on top;
+//! the integration tests start the same server on port 0.
+
+pub mod demo;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use qingfeng_platform::config::Config;
+use qingfeng_platform::pii::Pii;
+use qingfeng_platform::web::{self, AppState, Module};
+use qingfeng_platform::{Clock, Db, calendar, registry};
+use tokio::sync::watch;
+
+/// The modules this build serves. Each system's crate adds itself here.
+pub fn modules() -> Vec<Arc<dyn Module>> {
+    Vec::new()
+}
+
+/// Open the database of `cfg`, migrate it, and load the county registry if the
+/// database is new.
+pub async fn open_db(cfg: &Config, clock: &Clock) -> anyhow::Result<Db> {
+    std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("无法创建数据目录 {}", cfg.data_dir.display()))?;
+    let db = Db::connect(&cfg.effective_database_url()).await.context("无法连接数据库")?;
+    db.migrate().await.context("数据库迁移失败")?;
+    if registry::division(&db, &cfg.county_code).await?.is_none() {
+        let sum = registry::load_reference(&db, clock.now_ms()).await?;
+        tracing::info!(divisions = sum.divisions, grids = sum.grids, organisations = sum.organisations, "county registry loaded");
+    }
+    Ok(db)
+}
+
+/// Everything a server needs, ready to serve.
+pub async fn build_state(cfg: Config, clock: Clock, demo: bool) -> anyhow::Result<AppState> {
+    let db = open_db(&cfg, &clock).await?;
+    let pii = Pii::load_or_create(&cfg.pii_key, &cfg.data_dir)?;
+    if demo {
+        demo::load(&db, &pii, &cfg, &clock).await?;
+    }
+    let cal = calendar::load(&db).await?;
+    Ok(AppState::new(db, cfg, clock, pii, cal, modules()))
+}
+
+/// A running server (used by `serve` and by the tests).
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: watch::Sender<bool>,
+    handle: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stop accepting, finish requests in flight, stop background work.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(true);
+        self.handle.await??;
+        self.state.db.close().await;
+        Ok(())
+    }
+
+    /// Wait until the server ends (after [`Running::stop`] or a shutdown signal).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.handle.await??;
+        self.state.db.close().await;
+        Ok(())
+    }
+
+    pub fn shutdown_sender(&self) -> watch::Sender<bool> {
+        self.shutdown.clone()
+    }
+}
+
+/// Bind `bind` and serve `state` until told to stop.
+pub async fn start(state: AppState, bind: &str) -> anyhow::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("无法监听 {bind}"))?;
+    let addr = listener.local_addr()?;
+    let (tx, mut rx) = watch::channel(false);
+    let app = web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+    Ok(Running { addr, state, shutdown: tx, handle })
+}

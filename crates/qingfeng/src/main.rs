@@ -1,0 +1,480 @@
+//! `qingfeng`: the command line of the Qingfeng platform.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use qingfeng_core::validate::{Kind, Verdict, validate};
+use qingfeng_platform::audit::{self, Actor};
+use qingfeng_platform::auth::Role;
+use qingfeng_platform::config::Config;
+use qingfeng_platform::pii::Pii;
+use qingfeng_platform::users::{self, NewUser};
+use qingfeng_platform::{Clock, Db, calendar, session};
+
+#[derive(Parser)]
+#[command(name = "qingfeng", version, about = "清丰县数字治理平台 · Qingfeng county digital-governance platform")]
+struct Cli {
+    /// 数据目录 Data directory (default ./qingfeng-data, or QINGFENG_DATA_DIR).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 启动平台 Start the web server (migrates first; loads the county registry on a new database).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080, or QINGFENG_BIND).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Also load the demo organisations and demo accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// 数据库迁移 Apply database migrations and load the county registry if missing.
+    Migrate,
+    /// 显示配置 Print the effective configuration (secrets masked).
+    Config,
+    /// 账号 Manage accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// 接口令牌 Manage API tokens for machine clients.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// 审计 The audit chain.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// 工作日历 Load holiday arrangements of later years.
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+    /// 备份 Consistent online backup (SQLite: VACUUM INTO; PostgreSQL: pg_dump).
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// 恢复 Restore a backup made by `qingfeng backup` (stop the server first).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
+    /// 校验 Check identifiers: one line per value, exit 1 if any is invalid.
+    Validate {
+        /// uscc (统一社会信用代码), id (身份证号) or division (区划代码).
+        kind: String,
+        values: Vec<String>,
+        /// Accept pilot-era USCCs whose check digit fails (with a warning).
+        #[arg(long)]
+        lenient: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// 姓名 Display name.
+        #[arg(long)]
+        name: String,
+        /// Role key (system_admin, county_admin, credit_officer, dept_staff, township_staff, grid_worker, mediator, tribunal_judge, bank_officer, care_staff).
+        #[arg(long)]
+        role: Vec<String>,
+        /// 管辖区划 Scope division code (default: the county).
+        #[arg(long)]
+        scope: Option<String>,
+        #[arg(long)]
+        org_id: Option<i64>,
+        /// Read the password from standard input (otherwise one is generated and printed).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (generated unless --password-stdin); the user must change it at next login.
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account (ends its sessions, revokes its tokens).
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Issue a token acting as an account; the secret is printed once.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        name: String,
+        /// Permission keys the token is limited to (default: all of the account's).
+        #[arg(long, value_delimiter = ',')]
+        permissions: Vec<String>,
+    },
+    List,
+    Revoke {
+        id: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Prove the chain is whole; exit 1 and list every problem otherwise.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum CalendarCmd {
+    /// Import a CSV `date,kind,name,source` (kind = holiday | workday).
+    Import { file: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误: 无法启动运行时: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+fn cli_actor() -> Actor {
+    Actor::System("cli")
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Command::Validate { kind, values, lenient } = &cli.command {
+        return validate_cmd(kind, values, *lenient);
+    }
+    let mut cfg = Config::load(cli.data_dir.as_deref())?;
+    let clock = Clock::System;
+    match cli.command {
+        Command::Serve { bind, demo } => {
+            if let Some(b) = bind {
+                cfg.bind = b;
+            }
+            init_logging(&cfg);
+            let bind = cfg.bind.clone();
+            let state = qingfeng::build_state(cfg, clock, demo).await?;
+            let running = qingfeng::start(state, &bind).await?;
+            println!("清丰平台已启动 · Qingfeng is serving at http://{}", running.addr);
+            println!("数据库 · database: {:?}", running.state.db.backend());
+            if demo {
+                print!("{}", qingfeng::demo::accounts_banner());
+            }
+            let stop = running.shutdown_sender();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                println!("正在停止… · shutting down");
+                let _ = stop.send(true);
+            });
+            running.wait().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let db = qingfeng::open_db(&cfg, &clock).await?;
+            println!("迁移完成 · migrations applied ({:?})", db.backend());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config => {
+            print!("{}", cfg.display_masked());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(cmd) => user_cmd(&cfg, &clock, cmd).await,
+        Command::Token(cmd) => token_cmd(&cfg, &clock, cmd).await,
+        Command::Audit(AuditCmd::Verify) => {
+            let db = qingfeng::open_db(&cfg, &clock).await?;
+            let report = audit::verify(&db).await?;
+            if report.is_intact() {
+                println!("审计链完整 · audit chain intact: {} entries, last #{}", report.checked, report.last_seq);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for p in &report.problems {
+                    println!("#{}\t{}\t{}", p.seq, p.code, p.message);
+                }
+                println!("审计链被破坏 · audit chain broken: {} problem(s) in {} entries", report.problems.len(), report.checked);
+                Ok(ExitCode::from(1))
+            }
+        }
+        Command::Calendar(CalendarCmd::Import { file }) => {
+            let db = qingfeng::open_db(&cfg, &clock).await?;
+            let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let sum = calendar::import(&db, &text, &cli_actor(), &cfg.county_code, clock.now_ms()).await?;
+            println!("read={} stored={} years={:?}", sum.read, sum.stored, sum.years);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { to } => backup(&cfg, &clock, &to).await,
+        Command::Restore { from, force } => restore(&cfg, &from, force).await,
+        Command::Validate { .. } => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn validate_cmd(kind: &str, values: &[String], lenient: bool) -> anyhow::Result<ExitCode> {
+    let kind = match kind {
+        "uscc" => Kind::Uscc,
+        "id" => Kind::Id,
+        "division" => Kind::Division,
+        other => bail!("未知的校验类型“{other}”，可选 uscc、id、division"),
+    };
+    if values.is_empty() {
+        bail!("请给出至少一个要校验的值");
+    }
+    let mut all_ok = true;
+    for v in values {
+        let verdict = validate(kind, v, lenient);
+        if matches!(verdict, Verdict::Error { .. }) {
+            all_ok = false;
+        }
+        println!("{}", verdict.to_line(v));
+    }
+    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
+    if from_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        Ok((s.trim_end_matches(['\n', '\r']).to_string(), false))
+    } else {
+        // A generated password: letters and digits, shown once.
+        let t = session::random_token().replace(['-', '_'], "x");
+        Ok((format!("Qf{}9", &t[..14]), true))
+    }
+}
+
+async fn user_cmd(cfg: &Config, clock: &Clock, cmd: UserCmd) -> anyhow::Result<ExitCode> {
+    let db = qingfeng::open_db(cfg, clock).await?;
+    let pii = Pii::load_or_create(&cfg.pii_key, &cfg.data_dir)?;
+    match cmd {
+        UserCmd::Add { username, name, role, scope, org_id, password_stdin } => {
+            let roles = role.iter().map(|r| Role::parse(r)).collect::<Result<Vec<_>, _>>()?;
+            let (password, generated) = read_password(password_stdin)?;
+            let scope = scope.unwrap_or_else(|| cfg.county_code.clone());
+            let new = NewUser {
+                county_code: &cfg.county_code,
+                username: &username,
+                display_name: &name,
+                password: &password,
+                org_id,
+                scope_division: &scope,
+                roles: &roles,
+                phone: "",
+                id_number: None,
+                must_change_password: generated,
+                is_demo: false,
+            };
+            let id = users::create(&db, &pii, &new, &cli_actor(), clock.now_ms()).await?;
+            println!("已创建账号 · created user {username} (id {id})");
+            if generated {
+                println!("初始密码 · initial password (shown once): {password}");
+            }
+        }
+        UserCmd::Passwd { username, password_stdin } => {
+            let u = users::by_username(&db, &username).await?.with_context(|| format!("账号“{username}”不存在"))?;
+            let (password, generated) = read_password(password_stdin)?;
+            users::set_password(&db, u.id, &password, generated, &cli_actor(), clock.now_ms()).await?;
+            println!("已重设密码 · password set for {username}");
+            if generated {
+                println!("新密码 · new password (shown once): {password}");
+            }
+        }
+        UserCmd::List => {
+            let scope = qingfeng_platform::auth::Scope::everything();
+            let raw = qingfeng_platform::listing::ListQuery { per_page: Some("200".into()), ..Default::default() };
+            let mut page_no = 1;
+            loop {
+                let raw = qingfeng_platform::listing::ListQuery { page: Some(page_no.to_string()), ..raw.clone() };
+                let params = qingfeng_platform::listing::ListParams::parse(&raw, users::USER_SORT, "id")?;
+                let page = users::list(&db, &scope, &params).await?;
+                for u in &page.items {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        u.id,
+                        u.username,
+                        u.display_name,
+                        u.roles,
+                        u.scope_division,
+                        if u.disabled { "disabled" } else { "active" }
+                    );
+                }
+                if !page.has_next() {
+                    break;
+                }
+                page_no += 1;
+            }
+        }
+        UserCmd::Disable { username } => {
+            let u = users::by_username(&db, &username).await?.with_context(|| format!("账号“{username}”不存在"))?;
+            users::set_disabled(&db, u.id, true, &cli_actor(), clock.now_ms()).await?;
+            println!("已停用 · disabled {username}");
+        }
+        UserCmd::Enable { username } => {
+            let u = users::by_username(&db, &username).await?.with_context(|| format!("账号“{username}”不存在"))?;
+            users::set_disabled(&db, u.id, false, &cli_actor(), clock.now_ms()).await?;
+            println!("已启用 · enabled {username}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn token_cmd(cfg: &Config, clock: &Clock, cmd: TokenCmd) -> anyhow::Result<ExitCode> {
+    let db = qingfeng::open_db(cfg, clock).await?;
+    match cmd {
+        TokenCmd::Create { user, name, permissions } => {
+            let u = users::by_username(&db, &user).await?.with_context(|| format!("账号“{user}”不存在"))?;
+            let (id, secret) = session::create_token(&db, u.id, &name, &permissions, None, &cli_actor(), clock.now_ms()).await?;
+            println!("令牌 {id} · token {id} (shown once):\n{secret}");
+        }
+        TokenCmd::List => {
+            for t in session::list_tokens(&db).await? {
+                println!(
+                    "{}\t{}\t{}…\t{}\t{}\t{}",
+                    t.id,
+                    t.name,
+                    t.prefix,
+                    t.username,
+                    t.permissions,
+                    if t.revoked_at.is_some() { "revoked" } else { "active" }
+                );
+            }
+        }
+        TokenCmd::Revoke { id } => {
+            session::revoke_token(&db, id, &cli_actor(), clock.now_ms()).await?;
+            println!("已撤销 · revoked token {id}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn backup(cfg: &Config, clock: &Clock, to: &Path) -> anyhow::Result<ExitCode> {
+    if to.exists() {
+        bail!("目标文件 {} 已存在，不会覆盖", to.display());
+    }
+    let db = qingfeng::open_db(cfg, clock).await?;
+    match &db {
+        Db::Sqlite(p) => {
+            let target = std::path::absolute(to)?;
+            let path = target.to_str().context("备份路径须为 UTF-8")?.replace('\'', "''");
+            sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{path}'"))).execute(p).await.context("备份失败")?;
+            let size = std::fs::metadata(&target)?.len();
+            println!("已备份 · backup written: {} ({size} bytes, SQLite VACUUM INTO)", target.display());
+        }
+        Db::Postgres(_) => {
+            let url = cfg.effective_database_url();
+            let status = std::process::Command::new("pg_dump").args(["--format=custom", "--file"]).arg(to).arg(&url).status();
+            match status {
+                Ok(s) if s.success() => println!("已备份 · backup written: {} (pg_dump custom format)", to.display()),
+                Ok(s) => bail!("pg_dump 失败（退出码 {s}）"),
+                Err(_) => bail!(
+                    "未找到 pg_dump。PostgreSQL 请用 `pg_dump --format=custom --file {} \"$QINGFENG_DATABASE_URL\"` 备份",
+                    to.display()
+                ),
+            }
+        }
+    }
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn restore(cfg: &Config, from: &Path, force: bool) -> anyhow::Result<ExitCode> {
+    if !from.is_file() {
+        bail!("备份文件 {} 不存在", from.display());
+    }
+    let url = cfg.effective_database_url();
+    if url.starts_with("postgres") {
+        let status = std::process::Command::new("pg_restore")
+            .args(["--clean", "--if-exists", "--no-owner", "--dbname"])
+            .arg(&url)
+            .arg(from)
+            .status();
+        return match status {
+            Ok(s) if s.success() => {
+                println!("已恢复 · restored from {}", from.display());
+                Ok(ExitCode::SUCCESS)
+            }
+            Ok(s) => bail!("pg_restore 失败（退出码 {s}）"),
+            Err(_) => bail!(
+                "未找到 pg_restore。PostgreSQL 请用 `pg_restore --clean --if-exists --dbname \"$QINGFENG_DATABASE_URL\" {}` 恢复",
+                from.display()
+            ),
+        };
+    }
+    // Check the backup is a Qingfeng database before touching anything (read-only).
+    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(from).read_only(true);
+    let ok = match sqlx::SqlitePool::connect_with(opts).await {
+        Ok(p) => {
+            let n: Result<i64, _> = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&p).await;
+            p.close().await;
+            n.is_ok_and(|n| n > 0)
+        }
+        Err(_) => false,
+    };
+    if !ok {
+        bail!("{} 不是清丰平台的数据库备份", from.display());
+    }
+    let target = cfg.data_dir.join("qingfeng.db");
+    if target.exists() {
+        if !force {
+            bail!("数据目录中已有数据库 {}；确认覆盖请加 --force（原库会改名保留）", target.display());
+        }
+        let keep = cfg.data_dir.join(format!("qingfeng.db.before-restore-{}", chrono::Utc::now().format("%Y%m%d%H%M%S")));
+        std::fs::rename(&target, &keep)?;
+        for ext in ["-wal", "-shm"] {
+            let side = cfg.data_dir.join(format!("qingfeng.db{ext}"));
+            if side.exists() {
+                std::fs::remove_file(side)?;
+            }
+        }
+        println!("原数据库已保留为 · previous database kept as {}", keep.display());
+    }
+    std::fs::create_dir_all(&cfg.data_dir)?;
+    std::fs::copy(from, &target)?;
+    println!("已恢复 · restored {} → {}", from.display(), target.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

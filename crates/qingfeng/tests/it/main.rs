@@ -1,0 +1,12 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+//! The integration tests: the real server on port 0, on SQLite always and on
+//! PostgreSQL when `QINGFENG_TEST_POSTGRES` is set, each test on a fresh database.
+
+mod api;
+mod audit_chain;
+mod auth;
+mod browser;
+mod cli;
+mod harness;
+mod scope;
