@@ -169,7 +169,8 @@ pub async fn verify(db: &Db) -> Result<Report, sqlx::Error> {
                     message: format!("第 {} 条审计记录与上一条的链接不符（上一条被改动）", e.seq),
                 });
             }
-            let recomputed = entry_hash(&e.prev_hash, e.seq, e.at, [&e.county_code, &e.actor, &e.action, &e.entity, &e.entity_id, &e.detail]);
+            let recomputed =
+                entry_hash(&e.prev_hash, e.seq, e.at, [&e.county_code, &e.actor, &e.action, &e.entity, &e.entity_id, &e.detail]);
             if recomputed != e.hash {
                 report.problems.push(Problem {
                     seq: e.seq,

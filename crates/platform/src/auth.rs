@@ -133,10 +133,16 @@ pub mod perms {
         Permission { key: "audit.read", zh: "查看审计日志", en: "Read the audit log", roles: &[SystemAdmin, CountyAdmin] };
     pub const TOKENS_MANAGE: Permission =
         Permission { key: "tokens.manage", zh: "管理接口令牌", en: "Manage API tokens", roles: &[SystemAdmin, CountyAdmin] };
+    pub const OPS_MANAGE: Permission = Permission {
+        key: "ops.manage",
+        zh: "管理后台任务与外部推送",
+        en: "Manage jobs and outgoing webhooks",
+        roles: &[SystemAdmin, CountyAdmin],
+    };
     /// Read full resident ID numbers (otherwise shown masked).
     pub const PII_READ: Permission =
         Permission { key: "pii.read", zh: "查看完整身份证号", en: "Read full ID numbers", roles: &[SystemAdmin] };
-    pub const ALL: &[Permission] = &[REGISTRY_READ, REGISTRY_MANAGE, USERS_MANAGE, AUDIT_READ, TOKENS_MANAGE, PII_READ];
+    pub const ALL: &[Permission] = &[REGISTRY_READ, REGISTRY_MANAGE, USERS_MANAGE, AUDIT_READ, TOKENS_MANAGE, OPS_MANAGE, PII_READ];
 }
 
 /// 管辖范围 What a user may see: a division subtree, and for department-type roles

@@ -18,6 +18,8 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod housekeeping;
+pub mod indexing;
 pub mod jobs;
 pub mod listing;
 pub mod outbox;

@@ -9,9 +9,12 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use qingfeng_platform::config::Config;
+use qingfeng_platform::jobs::Scheduler;
+use qingfeng_platform::outbox::Deliverer;
 use qingfeng_platform::pii::Pii;
 use qingfeng_platform::web::{self, AppState, Module};
-use qingfeng_platform::{Clock, Db, calendar, registry};
+use qingfeng_platform::{Clock, Db, calendar, indexing, registry};
+use qingfeng_search::SearchIndex;
 use tokio::sync::watch;
 
 /// The modules this build serves. Each system's crate adds itself here.
@@ -40,7 +43,16 @@ pub async fn build_state(cfg: Config, clock: Clock, demo: bool) -> anyhow::Resul
         demo::load(&db, &pii, &cfg, &clock).await?;
     }
     let cal = calendar::load(&db).await?;
-    Ok(AppState::new(db, cfg, clock, pii, cal, modules()))
+    let search = Arc::new(open_search(&cfg)?);
+    if search.doc_count() == 0 || demo {
+        indexing::reindex_registry(&db, &search).await?;
+    }
+    Ok(AppState::new(db, cfg, clock, pii, cal, search, modules()))
+}
+
+/// The search index in `DATA_DIR/search` (rebuilt by `qingfeng reindex`).
+pub fn open_search(cfg: &Config) -> anyhow::Result<SearchIndex> {
+    SearchIndex::open(&cfg.data_dir.join("search")).map_err(|e| anyhow::anyhow!("{} ({})", e, e.code()))
 }
 
 /// A running server (used by `serve` and by the tests).
@@ -49,20 +61,23 @@ pub struct Running {
     pub state: AppState,
     shutdown: watch::Sender<bool>,
     handle: tokio::task::JoinHandle<std::io::Result<()>>,
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
     /// Stop accepting, finish requests in flight, stop background work.
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.shutdown.send(true);
-        self.handle.await??;
-        self.state.db.close().await;
-        Ok(())
+        self.wait().await
     }
 
-    /// Wait until the server ends (after [`Running::stop`] or a shutdown signal).
+    /// Wait until the server ends (after [`Running::stop`] or a shutdown signal), then
+    /// let the scheduler and the deliverer finish their current step.
     pub async fn wait(self) -> anyhow::Result<()> {
         self.handle.await??;
+        for b in self.background {
+            let _ = b.await;
+        }
         self.state.db.close().await;
         Ok(())
     }
@@ -77,6 +92,14 @@ pub async fn start(state: AppState, bind: &str) -> anyhow::Result<Running> {
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("无法监听 {bind}"))?;
     let addr = listener.local_addr()?;
     let (tx, mut rx) = watch::channel(false);
+    let tick = std::time::Duration::from_millis(state.cfg.scheduler_tick_ms);
+    let mut scheduler = Scheduler::new(state.db.clone(), state.clock.clone(), state.job_handlers(), tick);
+    for r in state.recurring_jobs() {
+        scheduler = scheduler.with_recurring(r);
+    }
+    let client = reqwest::Client::builder().build().context("无法创建推送客户端")?;
+    let deliverer = Deliverer::new(state.db.clone(), state.clock.clone(), client).with_tick(tick);
+    let background = vec![scheduler.spawn(rx.clone()), deliverer.spawn(rx.clone())];
     let app = web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let handle = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -85,5 +108,5 @@ pub async fn start(state: AppState, bind: &str) -> anyhow::Result<Running> {
             })
             .await
     });
-    Ok(Running { addr, state, shutdown: tx, handle })
+    Ok(Running { addr, state, shutdown: tx, handle, background })
 }

@@ -56,6 +56,11 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// 重建检索索引 Rebuild the search index from the database (stop the server first).
+    Reindex,
+    /// 外部推送 Webhook endpoints (综治平台, court mediation platform, banks).
+    #[command(subcommand)]
+    Webhook(WebhookCmd),
     /// 恢复 Restore a backup made by `qingfeng backup` (stop the server first).
     Restore {
         #[arg(long)]
@@ -126,6 +131,21 @@ enum TokenCmd {
     Revoke {
         id: i64,
     },
+}
+
+#[derive(Subcommand)]
+enum WebhookCmd {
+    /// Register an endpoint; its signing secret is printed once.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        url: String,
+        /// Comma-separated topics, `*` for all.
+        #[arg(long, default_value = "*")]
+        topics: String,
+    },
+    List,
 }
 
 #[derive(Subcommand)]
@@ -226,6 +246,35 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
             let sum = calendar::import(&db, &text, &cli_actor(), &cfg.county_code, clock.now_ms()).await?;
             println!("read={} stored={} years={:?}", sum.read, sum.stored, sum.years);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reindex => {
+            let db = qingfeng::open_db(&cfg, &clock).await?;
+            let index = qingfeng::open_search(&cfg)?;
+            let n = qingfeng_platform::indexing::reindex_registry(&db, &index).await?;
+            println!("已重建索引 · reindexed {n} documents");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Webhook(cmd) => {
+            let db = qingfeng::open_db(&cfg, &clock).await?;
+            match cmd {
+                WebhookCmd::Add { name, url, topics } => {
+                    let new = qingfeng_platform::outbox::NewEndpoint {
+                        county_code: &cfg.county_code,
+                        name: &name,
+                        url: &url,
+                        topics: &topics,
+                        secret: None,
+                    };
+                    let ep = qingfeng_platform::outbox::create_endpoint(&db, clock.now_ms(), &new, &cli_actor()).await?;
+                    println!("已登记 · endpoint {} registered; signing secret (shown once):\n{}", ep.id, ep.secret);
+                }
+                WebhookCmd::List => {
+                    for e in qingfeng_platform::outbox::list_endpoints(&db, None).await? {
+                        println!("{}\t{}\t{}\t{}\t{}", e.id, e.name, e.url, e.topics, if e.active { "active" } else { "paused" });
+                    }
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { to } => backup(&cfg, &clock, &to).await,

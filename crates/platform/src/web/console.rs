@@ -33,6 +33,9 @@ pub fn routes() -> Router<AppState> {
         .route("/console/tokens", get(tokens_page).post(token_create))
         .route("/console/tokens/{id}/revoke", post(token_revoke))
         .route("/console/audit", get(audit_page))
+        .route("/console/search", get(search_page))
+        .route("/console/ops", get(ops_page).post(webhook_create))
+        .route("/console/ops/webhooks/{id}/{action}", post(webhook_toggle))
 }
 
 /// A numeric id from the path, with a Chinese error.
@@ -68,6 +71,8 @@ fn menu(ctx: &Ctx) -> Vec<MenuItem> {
     add("/console/users", "menu.users", Some(&perms::USERS_MANAGE));
     add("/console/tokens", "menu.tokens", Some(&perms::TOKENS_MANAGE));
     add("/console/audit", "menu.audit", Some(&perms::AUDIT_READ));
+    add("/console/ops", "menu.ops", Some(&perms::OPS_MANAGE));
+    add("/console/search", "menu.search", Some(&perms::REGISTRY_READ));
     add("/console/password", "menu.password", None);
     m
 }
@@ -473,4 +478,97 @@ async fn audit_page(State(st): State<AppState>, ctx: Ctx) -> Result<Html<String>
     let entries = audit::recent(&st.db, None, 100, 0).await?;
     let report = audit::verify(&st.db).await?;
     render(&AuditPage { ctx: &ctx, title: ctx.t("menu.audit"), entries, report })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SearchForm {
+    q: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage<'a> {
+    ctx: &'a Ctx,
+    title: &'a str,
+    q: String,
+    found: Vec<crate::indexing::Found>,
+}
+
+async fn search_page(State(st): State<AppState>, ctx: Ctx, Query(f): Query<SearchForm>) -> Result<Html<String>, AppError> {
+    let user = ctx.require(&perms::REGISTRY_READ)?;
+    let q: String = f.q.trim().chars().take(100).collect();
+    let found = if q.is_empty() {
+        Vec::new()
+    } else {
+        crate::indexing::search_registry(&st.db, &st.search, &user.scope(), &st.cfg.county_code, &q).await?
+    };
+    render(&SearchPage { ctx: &ctx, title: ctx.t("menu.search"), q, found })
+}
+
+#[derive(Template)]
+#[template(path = "ops.html")]
+struct OpsPage<'a> {
+    ctx: &'a Ctx,
+    title: &'a str,
+    jobs: Vec<crate::jobs::Job>,
+    endpoints: Vec<crate::outbox::Endpoint>,
+    messages: Vec<crate::outbox::Message>,
+    error: Option<AppError>,
+    secret: Option<String>,
+}
+
+async fn ops_view(st: &AppState, ctx: &Ctx, error: Option<AppError>, secret: Option<String>) -> Result<Response, AppError> {
+    ctx.require(&perms::OPS_MANAGE)?;
+    let jobs = crate::jobs::list_recent(&st.db, 50).await?;
+    let endpoints = crate::outbox::list_endpoints(&st.db, Some(&st.cfg.county_code)).await?;
+    let messages = crate::outbox::list_recent(&st.db, 50).await?;
+    let status = error.as_ref().map(|e| e.status).unwrap_or(axum::http::StatusCode::OK);
+    Ok((status, render(&OpsPage { ctx, title: ctx.t("menu.ops"), jobs, endpoints, messages, error, secret })?).into_response())
+}
+
+async fn ops_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    ops_view(&st, &ctx, None, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct WebhookForm {
+    csrf: String,
+    name: String,
+    url: String,
+    topics: String,
+}
+
+async fn webhook_create(State(st): State<AppState>, ctx: Ctx, Form(f): Form<WebhookForm>) -> Result<Response, AppError> {
+    let me = ctx.require(&perms::OPS_MANAGE)?;
+    ctx.check_csrf(&f.csrf)?;
+    let new = crate::outbox::NewEndpoint {
+        county_code: &st.cfg.county_code,
+        name: f.name.trim(),
+        url: f.url.trim(),
+        topics: f.topics.trim(),
+        secret: None,
+    };
+    match crate::outbox::create_endpoint(&st.db, st.clock.now_ms(), &new, &actor_of(me)).await {
+        Ok(ep) => ops_view(&st, &ctx, None, Some(ep.secret)).await,
+        Err(e) => ops_view(&st, &ctx, Some(e), None).await,
+    }
+}
+
+async fn webhook_toggle(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<super::pages::CsrfForm>,
+) -> Result<Response, AppError> {
+    let me = ctx.require(&perms::OPS_MANAGE)?;
+    ctx.check_csrf(&f.csrf)?;
+    let active = match action.as_str() {
+        "resume" => true,
+        "pause" => false,
+        _ => return Err(AppError::not_found("not_found", "页面不存在")),
+    };
+    crate::outbox::set_endpoint_active(&st.db, st.clock.now_ms(), parse_id(&id)?, active, &actor_of(me)).await?;
+    Ok(Redirect::to("/console/ops").into_response())
 }

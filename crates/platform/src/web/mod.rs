@@ -105,6 +105,14 @@ pub trait Module: Send + Sync + 'static {
         &[]
     }
     fn routes(&self) -> Router<AppState>;
+    /// Handlers of the background jobs this module enqueues.
+    fn jobs(&self) -> Vec<Arc<dyn crate::jobs::JobHandler>> {
+        Vec::new()
+    }
+    /// Jobs the scheduler runs on a timetable for `county` (nightly grading…).
+    fn recurring(&self, _county: &str) -> Vec<crate::jobs::Recurring> {
+        Vec::new()
+    }
 }
 
 /// What every handler can reach.
@@ -118,6 +126,8 @@ pub struct Inner {
     /// 工作日历 The working-day calendar (built-in years plus those an administrator loaded).
     pub calendar: RwLock<HolidayCalendar>,
     pub modules: Vec<Arc<dyn Module>>,
+    /// 全文检索 The shared search index.
+    pub search: Arc<qingfeng_search::SearchIndex>,
 }
 
 /// Shared application state.
@@ -132,9 +142,36 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(db: Db, cfg: Config, clock: Clock, pii: Pii, calendar: HolidayCalendar, modules: Vec<Arc<dyn Module>>) -> AppState {
+    pub fn new(
+        db: Db,
+        cfg: Config,
+        clock: Clock,
+        pii: Pii,
+        calendar: HolidayCalendar,
+        search: Arc<qingfeng_search::SearchIndex>,
+        modules: Vec<Arc<dyn Module>>,
+    ) -> AppState {
         let gate = Semaphore::new(cfg.max_concurrent_logins);
-        AppState(Arc::new(Inner { db, cfg, clock, pii, login_gate: gate, calendar: RwLock::new(calendar), modules }))
+        AppState(Arc::new(Inner { db, cfg, clock, pii, login_gate: gate, calendar: RwLock::new(calendar), modules, search }))
+    }
+
+    /// Every job handler: the platform's and each module's.
+    pub fn job_handlers(&self) -> Vec<Arc<dyn crate::jobs::JobHandler>> {
+        let mut h = crate::housekeeping::handlers();
+        for m in &self.modules {
+            h.extend(m.jobs());
+        }
+        h
+    }
+
+    /// Every recurring job for the configured county.
+    pub fn recurring_jobs(&self) -> Vec<crate::jobs::Recurring> {
+        let county = &self.cfg.county_code;
+        let mut r = crate::housekeeping::recurring(county);
+        for m in &self.modules {
+            r.extend(m.recurring(county));
+        }
+        r
     }
 
     pub fn is_live(&self, system: &str) -> bool {

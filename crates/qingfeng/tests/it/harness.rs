@@ -22,6 +22,7 @@ impl TestApp {
             data_dir: data_dir.path().to_path_buf(),
             database_url: tdb.url.clone(),
             bind: "127.0.0.1:0".into(),
+            scheduler_tick_ms: 100,
             ..Config::default()
         };
         let state = qingfeng::build_state(cfg, Clock::System, true).await.unwrap();

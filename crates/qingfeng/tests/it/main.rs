@@ -9,4 +9,5 @@ mod auth;
 mod browser;
 mod cli;
 mod harness;
+mod ops;
 mod scope;
