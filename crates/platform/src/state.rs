@@ -138,3 +138,81 @@ impl Machine {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+    use qingfeng_core::HolidayCalendar;
+
+    const STATES: &[State] = &[
+        State { key: "received", zh: "已受理", en: "Received", terminal: false },
+        State { key: "mediating", zh: "调解中", en: "Mediating", terminal: false },
+        State { key: "closed", zh: "已办结", en: "Closed", terminal: true },
+    ];
+    const TRANSITIONS: &[Transition] = &[
+        Transition {
+            from: "received",
+            event: "start",
+            zh: "开始调解",
+            to: "mediating",
+            roles: &[Role::Mediator],
+            deadline: Some((Period::NaturalDays(30), "人民调解法 (test)")),
+        },
+        Transition { from: "mediating", event: "close", zh: "办结", to: "closed", roles: &[], deadline: None },
+    ];
+    const MACHINE: Machine = Machine { entity: "test_case", states: STATES, transitions: TRANSITIONS };
+
+    #[test]
+    fn declarations_are_checked() {
+        assert!(MACHINE.check().is_ok());
+        const BAD: &[Transition] =
+            &[Transition { from: "closed", event: "reopen", zh: "重开", to: "nowhere", roles: &[], deadline: None }];
+        assert!(Machine { entity: "x", states: STATES, transitions: BAD }.check().is_err());
+    }
+
+    #[tokio::test]
+    async fn transitions_are_checked_timed_and_audited() {
+        let cal = HolidayCalendar::builtin();
+        for t in testing::all().await.unwrap() {
+            let actor = Actor::System("test");
+            // 2024-09-20 10:00 Beijing time.
+            let now = 1_726_797_600_000;
+            let firing = |from, event, roles| Firing {
+                county_code: "410922",
+                entity_id: "7",
+                from,
+                event,
+                actor: &actor,
+                roles,
+                now_ms: now,
+                detail: serde_json::json!({"note": "x"}),
+            };
+            let mut tx = t.db.begin().await.unwrap();
+            // Wrong role, illegal event, terminal state: refused with codes and Chinese.
+            let e = MACHINE.apply(&mut tx, &cal, firing("received", "start", &[Role::GridWorker])).await.unwrap_err();
+            assert_eq!(e.code, "state.role");
+            let e = MACHINE.apply(&mut tx, &cal, firing("received", "close", &[Role::Mediator])).await.unwrap_err();
+            assert_eq!(e.code, "state.illegal");
+            assert!(e.message.contains("开始调解"), "{}", e.message);
+            let e = MACHINE.apply(&mut tx, &cal, firing("closed", "close", &[Role::Mediator])).await.unwrap_err();
+            assert!(e.message.contains("已办结"));
+            // A legal move: the deadline comes from the calendar, the audit chain records it.
+            let fired = MACHINE.apply(&mut tx, &cal, firing("received", "start", &[Role::Mediator])).await.unwrap();
+            assert_eq!(fired.transition.to, "mediating");
+            let due = fired.deadline.unwrap().due_local_date.unwrap();
+            // 30 natural days from 2024-09-20 end on 2024-10-20 (a Sunday): extended to Monday 10-21.
+            assert_eq!(due.to_string(), "2024-10-21", "{}", t.name);
+            tx.commit().await.unwrap();
+            let h = crate::audit::history(&t.db, "test_case", "7", 10).await.unwrap();
+            assert_eq!(h.len(), 1, "{}: refused moves leave no trace", t.name);
+            assert_eq!(h[0].action, "test_case.transition");
+            assert!(
+                h[0].detail.contains("\"to\":\"mediating\"")
+                    && h[0].detail.contains("legal_basis")
+                    && h[0].detail.contains("\"note\":\"x\"")
+            );
+            assert!(crate::audit::verify(&t.db).await.unwrap().is_intact());
+        }
+    }
+}

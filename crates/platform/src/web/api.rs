@@ -2,14 +2,14 @@
 //! Callers are staff with a session cookie or machine clients with
 //! `Authorization: Bearer <token>`.
 
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::{AppState, Ctx};
+use super::{ApiQuery, AppState, Ctx};
 use crate::auth::{Permission, perms};
 use crate::error::{ApiError, AppError};
 use crate::listing::{ListParams, ListQuery, Page};
@@ -123,7 +123,7 @@ struct GridQuery {
 }
 
 /// Grids within the caller's scope.
-async fn grids(State(st): State<AppState>, caller: Caller, Query(q): Query<GridQuery>) -> Result<Json<Page<Grid>>, ApiError> {
+async fn grids(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<GridQuery>) -> Result<Json<Page<Grid>>, ApiError> {
     let u = caller.require(&perms::REGISTRY_READ)?;
     let params = ListParams::parse(&q.list, registry::GRID_SORT, "code")?;
     Ok(Json(registry::list_grids(&st.db, &u.scope(), Some(&q.township), &params).await?))
@@ -142,7 +142,7 @@ struct OrgQuery {
     list: ListQuery,
 }
 
-async fn orgs(State(st): State<AppState>, caller: Caller, Query(q): Query<OrgQuery>) -> Result<Json<Page<Organisation>>, ApiError> {
+async fn orgs(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<OrgQuery>) -> Result<Json<Page<Organisation>>, ApiError> {
     let u = caller.require(&perms::REGISTRY_READ)?;
     let params = ListParams::parse(&q.list, registry::ORG_SORT, "id")?;
     Ok(Json(registry::list_orgs(&st.db, &u.scope(), Some(&q.kind), &params).await?))

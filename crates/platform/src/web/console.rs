@@ -2,13 +2,13 @@
 //! accounts, password, API tokens, audit log.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::Router;
+use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::{AppState, Ctx, Pager, render};
+use super::{AppState, Ctx, Form, Pager, Query, render};
 use crate::audit::{self, Actor};
 use crate::auth::{ALL_ROLES, Role, perms};
 use crate::error::AppError;

@@ -229,6 +229,40 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
+/// The query string of a page, as `T`; a malformed one is a Chinese error page, not
+/// the framework's English text.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct Query<T>(pub T);
+
+/// A submitted form, as `T`; a malformed one is a Chinese error page.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Form), rejection(AppError))]
+pub struct Form<T>(pub T);
+
+/// The query string of an API call, as `T`; a malformed one is a JSON error.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(crate::error::ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+impl From<axum::extract::rejection::QueryRejection> for AppError {
+    fn from(r: axum::extract::rejection::QueryRejection) -> Self {
+        AppError::bad_request("request.query", format!("查询参数格式有误（{}）", r.body_text()))
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for crate::error::ApiError {
+    fn from(r: axum::extract::rejection::QueryRejection) -> Self {
+        crate::error::ApiError(r.into())
+    }
+}
+
+impl From<axum::extract::rejection::FormRejection> for AppError {
+    fn from(r: axum::extract::rejection::FormRejection) -> Self {
+        AppError::new(r.status(), "request.form", format!("表单内容有误（{}）", r.body_text()))
+    }
+}
+
 /// Read one cookie from the request headers.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {

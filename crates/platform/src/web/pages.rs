@@ -1,13 +1,12 @@
 //! Public pages: home and sign-in.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{AppState, Ctx, SYSTEMS, System, render, set_cookie};
+use super::{AppState, Ctx, Form, Query, SYSTEMS, System, render, set_cookie};
 use crate::auth::Scope;
 use crate::error::AppError;
 use crate::session::{self, SESSION_COOKIE};

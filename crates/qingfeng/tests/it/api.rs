@@ -55,6 +55,22 @@ async fn bad_input_is_a_chinese_error_with_a_code_never_a_500() {
             let msg = body["error"]["message"].as_str().unwrap();
             assert!(msg.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)), "message not Chinese: {msg}");
         }
+        // Malformed query strings and forms: our codes and Chinese, not the framework's text.
+        let staff = app.login("county", crate::harness::PW).await;
+        let r = staff.get(app.url("/api/v1/grids?page=1&page=2")).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{}", app.backend);
+        assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "request.query");
+        let r = staff.get(app.url("/api/v1/grids?page=-1")).send().await.unwrap();
+        assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "list.page");
+        let r = staff.get(app.url("/console/orgs?per_page=1&per_page=2")).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("查询参数格式有误"));
+        let r = staff.get(app.url("/console/orgs?sort=password")).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("list.sort"));
+        let r = c.post(app.url("/login")).header("content-type", "application/json").body("{}").send().await.unwrap();
+        assert_eq!(r.status(), 415);
+        assert!(r.text().await.unwrap().contains("request.form"));
         let r = c.get(app.url("/no/such/page")).send().await.unwrap();
         assert_eq!(r.status(), 404);
         assert!(r.text().await.unwrap().contains("页面不存在"));
