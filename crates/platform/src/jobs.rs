@@ -48,7 +48,7 @@ const MAX_ERROR_CHARS: usize = 2000;
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 /// Asia/Shanghai is UTC+8 all year round.
-const CHINA_OFFSET_MS: i64 = 8 * HOUR_MS;
+const CHINA_OFFSET_MS: i64 = qingfeng_core::CHINA_STANDARD_TIME.local_minus_utc() as i64 * 1000;
 
 /// A job to enqueue.
 #[derive(Debug, Clone)]

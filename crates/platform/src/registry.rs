@@ -234,9 +234,23 @@ pub async fn ensure_org(tx: &mut Tx, org: &NewOrg<'_>, actor: &Actor, now_ms: i6
     Ok((id, true))
 }
 
+/// The real public bodies every install of the county has: (kind, name, division,
+/// parent name, note). No codes are given where none is public.
+const PUBLIC_BODIES: &[(&str, &str, &str, Option<&str>, &str)] = &[
+    ("county_gov", "清丰县人民政府", "410922", None, ""),
+    ("court", "清丰县人民法院", "410922", None, ""),
+    ("tribunal", "清丰县人民法院城关法庭", "410922100", Some("清丰县人民法院"), "设网格之家"),
+];
+
+impl<'a> NewDivision<'a> {
+    fn new(code: &'a str, name: &'a str, level: &'a str, parent: Option<&'a str>, county: Option<&'a str>, kind: &'a str) -> Self {
+        NewDivision { code, name, level, parent, county, kind, lon: None, lat: None }
+    }
+}
+
 /// Load the real divisions of 濮阳市 and 清丰县, one grid per village, and the real
-/// public bodies every install has (county government, township governments, the
-/// county court and 城关法庭). Idempotent: running it again stores nothing twice.
+/// public bodies (county government, township governments, the county court and 城关法庭).
+/// Idempotent: running it again stores nothing twice.
 pub async fn load_reference(db: &Db, now_ms: i64) -> Result<LoadSummary, AppError> {
     let counties: Vec<CountyRow> = parse_csv(COUNTIES_CSV)?;
     let towns: Vec<TownRow> = parse_csv(TOWNS_CSV)?;
@@ -244,85 +258,27 @@ pub async fn load_reference(db: &Db, now_ms: i64) -> Result<LoadSummary, AppErro
     let actor = Actor::System("registry");
     let mut sum = LoadSummary::default();
     let mut tx = db.begin().await?;
+    let mut divisions = Vec::new();
     for c in &counties {
-        sum.divisions += insert_division(
-            &mut tx,
-            &NewDivision {
-                code: &c.province_code,
-                name: &c.province_name,
-                level: "province",
-                parent: None,
-                county: None,
-                kind: "省",
-                lon: None,
-                lat: None,
-            },
-        )
-        .await?;
-        sum.divisions += insert_division(
-            &mut tx,
-            &NewDivision {
-                code: &c.city_code,
-                name: &c.city_name,
-                level: "prefecture",
-                parent: Some(&c.province_code),
-                county: None,
-                kind: "地级市",
-                lon: None,
-                lat: None,
-            },
-        )
-        .await?;
-        sum.divisions += insert_division(
-            &mut tx,
-            &NewDivision {
-                code: &c.code,
-                name: &c.name,
-                level: "county",
-                parent: Some(&c.city_code),
-                county: Some(&c.code),
-                kind: "",
-                lon: None,
-                lat: None,
-            },
-        )
-        .await?;
+        divisions.push(NewDivision::new(&c.province_code, &c.province_name, "province", None, None, "省"));
+        divisions.push(NewDivision::new(&c.city_code, &c.city_name, "prefecture", Some(&c.province_code), None, "地级市"));
+        divisions.push(NewDivision::new(&c.code, &c.name, "county", Some(&c.city_code), Some(&c.code), ""));
     }
     for t in &towns {
-        sum.divisions += insert_division(
-            &mut tx,
-            &NewDivision {
-                code: &t.code,
-                name: &t.name,
-                level: "township",
-                parent: Some(&t.county_code),
-                county: Some(&t.county_code),
-                kind: &t.kind,
-                lon: t.center_lon_gcj02,
-                lat: t.center_lat_gcj02,
-            },
-        )
-        .await?;
+        let mut d = NewDivision::new(&t.code, &t.name, "township", Some(&t.county_code), Some(&t.county_code), &t.kind);
+        (d.lon, d.lat) = (t.center_lon_gcj02, t.center_lat_gcj02);
+        divisions.push(d);
     }
-    let now = now_ms;
     for v in &villages {
-        sum.divisions += insert_division(
-            &mut tx,
-            &NewDivision {
-                code: &v.code,
-                name: &v.name,
-                level: "village",
-                parent: Some(&v.town_code),
-                county: Some(&v.county_code),
-                kind: &v.kind,
-                lon: None,
-                lat: None,
-            },
-        )
-        .await?;
+        divisions.push(NewDivision::new(&v.code, &v.name, "village", Some(&v.town_code), Some(&v.county_code), &v.kind));
+    }
+    for d in &divisions {
+        sum.divisions += insert_division(&mut tx, d).await?;
+    }
+    for v in &villages {
         let kind = if v.kind == "居委会" { "community" } else { "rural" };
         let grid_name = format!("{}网格", v.name.trim_end_matches("村委会").trim_end_matches("居委会"));
-        let n = on_tx!(&mut tx, |c| sqlx::query(
+        sum.grids += on_tx!(&mut tx, |c| sqlx::query(
             "INSERT INTO grids (county_code, township_code, village_code, name, kind, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (village_code) DO NOTHING"
         )
@@ -331,97 +287,31 @@ pub async fn load_reference(db: &Db, now_ms: i64) -> Result<LoadSummary, AppErro
         .bind(&v.code)
         .bind(&grid_name)
         .bind(kind)
-        .bind(now)
+        .bind(now_ms)
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
-        sum.grids += n;
     }
-    // The real public bodies of the county; no codes are given where none is public.
     let county = "410922";
-    let (gov, created) = ensure_org(
-        &mut tx,
-        &NewOrg {
-            county_code: county,
-            division_code: county,
-            kind: "county_gov",
-            name: "清丰县人民政府",
-            uscc: None,
-            parent_id: None,
-            is_demo: false,
-            note: "",
-        },
-        &actor,
-        now,
-    )
-    .await?;
-    sum.organisations += u64::from(created);
+    let mut bodies: Vec<(&str, String, &str, Option<&str>, &str)> =
+        PUBLIC_BODIES.iter().map(|(k, n, d, p, note)| (*k, (*n).to_string(), *d, *p, *note)).collect();
     for t in &towns {
-        let name = format!("{}人民政府", t.name);
-        let (_, created) = ensure_org(
-            &mut tx,
-            &NewOrg {
-                county_code: county,
-                division_code: &t.code,
-                kind: "township_gov",
-                name: &name,
-                uscc: None,
-                parent_id: Some(gov),
-                is_demo: false,
-                note: "",
-            },
-            &actor,
-            now,
-        )
-        .await?;
-        sum.organisations += u64::from(created);
+        bodies.push(("township_gov", format!("{}人民政府", t.name), &t.code, Some("清丰县人民政府"), ""));
     }
-    let (court, created) = ensure_org(
-        &mut tx,
-        &NewOrg {
-            county_code: county,
-            division_code: county,
-            kind: "court",
-            name: "清丰县人民法院",
-            uscc: None,
-            parent_id: None,
-            is_demo: false,
-            note: "",
-        },
-        &actor,
-        now,
-    )
-    .await?;
-    sum.organisations += u64::from(created);
-    let (_, created) = ensure_org(
-        &mut tx,
-        &NewOrg {
-            county_code: county,
-            division_code: "410922100",
-            kind: "tribunal",
-            name: "清丰县人民法院城关法庭",
-            uscc: None,
-            parent_id: Some(court),
-            is_demo: false,
-            note: "设网格之家",
-        },
-        &actor,
-        now,
-    )
-    .await?;
-    sum.organisations += u64::from(created);
+    let mut ids: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    for (kind, name, division, parent, note) in &bodies {
+        let parent_id = parent.and_then(|p| ids.get(p).copied());
+        let org = NewOrg { county_code: county, division_code: division, kind, name, uscc: None, parent_id, is_demo: false, note };
+        let (id, created) = ensure_org(&mut tx, &org, &actor, now_ms).await?;
+        sum.organisations += u64::from(created);
+        ids.insert(name.clone(), id);
+    }
     if sum != LoadSummary::default() {
+        let detail = serde_json::to_value(&sum).unwrap_or_default();
         audit::append(
             &mut tx,
-            now,
-            &Change {
-                county_code: county,
-                actor: &actor,
-                action: "registry.load",
-                entity: "registry",
-                entity_id: county,
-                detail: serde_json::to_value(&sum).unwrap_or_default(),
-            },
+            now_ms,
+            &Change { county_code: county, actor: &actor, action: "registry.load", entity: "registry", entity_id: county, detail },
         )
         .await?;
     }

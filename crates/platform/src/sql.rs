@@ -59,6 +59,23 @@ impl From<Option<String>> for Arg {
     }
 }
 
+/// Bind every [`Arg`] to a query of either backend (the macro body is compiled per backend).
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.clone()),
+                Arg::Bool(v) => q.bind(*v),
+                Arg::Float(v) => q.bind(*v),
+                Arg::NullText => q.bind(None::<String>),
+            };
+        }
+        q
+    }};
+}
+
 /// A statement under construction.
 #[derive(Debug, Clone, Default)]
 pub struct Sql {
@@ -126,19 +143,7 @@ impl Sql {
     where
         T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
-        on_db!(db, |p| {
-            let mut q = sqlx::query_as::<_, T>(AssertSqlSafe(self.text.clone()));
-            for a in &self.args {
-                q = match a {
-                    Arg::Int(v) => q.bind(*v),
-                    Arg::Text(v) => q.bind(v.clone()),
-                    Arg::Bool(v) => q.bind(*v),
-                    Arg::Float(v) => q.bind(*v),
-                    Arg::NullText => q.bind(None::<String>),
-                };
-            }
-            q.fetch_all(p).await
-        })
+        on_db!(db, |p| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(self.text.clone())), &self.args).fetch_all(p).await)
     }
 
     pub async fn fetch_optional<T>(&self, db: &Db) -> Result<Option<T>, sqlx::Error>
@@ -150,19 +155,7 @@ impl Sql {
 
     /// Run a statement that yields one integer (e.g. `COUNT(*)`).
     pub async fn fetch_i64(&self, db: &Db) -> Result<i64, sqlx::Error> {
-        on_db!(db, |p| {
-            let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(self.text.clone()));
-            for a in &self.args {
-                q = match a {
-                    Arg::Int(v) => q.bind(*v),
-                    Arg::Text(v) => q.bind(v.clone()),
-                    Arg::Bool(v) => q.bind(*v),
-                    Arg::Float(v) => q.bind(*v),
-                    Arg::NullText => q.bind(None::<String>),
-                };
-            }
-            q.fetch_one(p).await
-        })
+        on_db!(db, |p| bind_args!(sqlx::query_scalar::<_, i64>(AssertSqlSafe(self.text.clone())), &self.args).fetch_one(p).await)
     }
 }
 

@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{AppState, Ctx, Form, Pager, Query, render};
+use super::{AppState, Ctx, Form, Pager, Query, render, render_with};
 use crate::audit::{self, Actor};
 use crate::auth::{ALL_ROLES, Role, perms};
 use crate::error::AppError;
@@ -254,9 +254,8 @@ async fn users_view(
     let pager = Pager::new(&page, "/console/users", &[("q", &q)]);
     let rows = page.items.into_iter().map(|u| UserRow { id_number: u.id_number_for(me, &st.pii).unwrap_or_default(), user: u }).collect();
     let townships = registry::children(&st.db, &st.cfg.county_code).await?;
-    let status = error.as_ref().map(|e| e.status).unwrap_or(axum::http::StatusCode::OK);
-    let html = render(&UsersPage { ctx, title: ctx.t("menu.users"), rows, pager, q, roles: ALL_ROLES, townships, error, notice })?;
-    Ok((status, html).into_response())
+    let page = UsersPage { ctx, title: ctx.t("menu.users"), rows, pager, q, roles: ALL_ROLES, townships, error, notice };
+    render_with(&page, page.error.as_ref())
 }
 
 async fn users_page(State(st): State<AppState>, ctx: Ctx, Query(list): Query<ListQuery>) -> Result<Response, AppError> {
@@ -388,15 +387,9 @@ async fn password_submit(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Pas
         // Changing the password ends every session, this one included: sign in again.
         Ok(()) => Ok(Redirect::to("/login").into_response()),
         Err(e) => {
-            let status = e.status;
-            let html = render(&PasswordPage {
-                ctx: &ctx,
-                title: ctx.t("menu.password"),
-                must_change: u.must_change_password,
-                error: Some(e),
-                done: false,
-            })?;
-            Ok((status, html).into_response())
+            let page =
+                PasswordPage { ctx: &ctx, title: ctx.t("menu.password"), must_change: u.must_change_password, error: Some(e), done: false };
+            render_with(&page, page.error.as_ref())
         }
     }
 }
@@ -414,8 +407,8 @@ struct TokensPage<'a> {
 async fn tokens_view(st: &AppState, ctx: &Ctx, secret: Option<String>, error: Option<AppError>) -> Result<Response, AppError> {
     ctx.require(&perms::TOKENS_MANAGE)?;
     let tokens = session::list_tokens(&st.db).await?;
-    let status = error.as_ref().map(|e| e.status).unwrap_or(axum::http::StatusCode::OK);
-    Ok((status, render(&TokensPage { ctx, title: ctx.t("menu.tokens"), tokens, secret, error })?).into_response())
+    let page = TokensPage { ctx, title: ctx.t("menu.tokens"), tokens, secret, error };
+    render_with(&page, page.error.as_ref())
 }
 
 async fn tokens_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -523,8 +516,8 @@ async fn ops_view(st: &AppState, ctx: &Ctx, error: Option<AppError>, secret: Opt
     let jobs = crate::jobs::list_recent(&st.db, 50).await?;
     let endpoints = crate::outbox::list_endpoints(&st.db, Some(&st.cfg.county_code)).await?;
     let messages = crate::outbox::list_recent(&st.db, 50).await?;
-    let status = error.as_ref().map(|e| e.status).unwrap_or(axum::http::StatusCode::OK);
-    Ok((status, render(&OpsPage { ctx, title: ctx.t("menu.ops"), jobs, endpoints, messages, error, secret })?).into_response())
+    let page = OpsPage { ctx, title: ctx.t("menu.ops"), jobs, endpoints, messages, error, secret };
+    render_with(&page, page.error.as_ref())
 }
 
 async fn ops_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {

@@ -415,6 +415,13 @@ pub fn render<T: Template>(t: &T) -> Result<Html<String>, AppError> {
     t.render().map(Html).map_err(AppError::internal)
 }
 
+/// Render a page that may carry a form error: the error's status (so a failed form
+/// answers 4xx, as tests and proxies expect), 200 otherwise.
+pub fn render_with<T: Template>(t: &T, error: Option<&AppError>) -> Result<Response, AppError> {
+    let status = error.map(|e| e.status).unwrap_or(StatusCode::OK);
+    Ok((status, render(t)?).into_response())
+}
+
 /// Links to the previous and next page of a list, keeping the other parameters.
 #[derive(Debug, Clone, Default)]
 pub struct Pager {

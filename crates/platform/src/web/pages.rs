@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{AppState, Ctx, Form, Query, SYSTEMS, System, render, set_cookie};
+use super::{AppState, Ctx, Form, Query, SYSTEMS, System, render, render_with, set_cookie};
 use crate::auth::Scope;
 use crate::error::AppError;
 use crate::session::{self, SESSION_COOKIE};
@@ -94,10 +94,8 @@ pub async fn login_submit(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Lo
             Ok(resp)
         }
         Err(e) => {
-            let status = e.status;
-            let page =
-                render(&LoginPage { ctx: &ctx, title: ctx.t("login.title"), username: f.username.trim(), error: Some(e), next: &next })?;
-            Ok((status, page).into_response())
+            let page = LoginPage { ctx: &ctx, title: ctx.t("login.title"), username: f.username.trim(), error: Some(e), next: &next };
+            render_with(&page, page.error.as_ref())
         }
     }
 }
