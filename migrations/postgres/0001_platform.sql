@@ -122,6 +122,19 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
 
+-- The audit log is append-only: the database itself refuses to edit or remove an entry.
+-- (Dropping these triggers takes a DBA; `qingfeng audit verify` still finds the edit.)
+CREATE FUNCTION audit_log_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only';
+END;
+$$;
+CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
 CREATE TABLE audit_head (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     seq BIGINT NOT NULL,

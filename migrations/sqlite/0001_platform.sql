@@ -122,6 +122,17 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
 
+-- The audit log is append-only: the database itself refuses to edit or remove an entry.
+-- (Dropping these triggers takes a DBA; `qingfeng audit verify` still finds the edit.)
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
 CREATE TABLE audit_head (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     seq BIGINT NOT NULL,

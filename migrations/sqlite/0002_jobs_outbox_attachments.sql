@@ -23,12 +23,13 @@ CREATE INDEX jobs_due ON jobs(status, run_at);
 CREATE TABLE webhook_endpoints (
     id INTEGER PRIMARY KEY,
     county_code TEXT NOT NULL,
-    name TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
     url TEXT NOT NULL,
     secret TEXT NOT NULL,
     topics TEXT NOT NULL,
     active BOOLEAN NOT NULL DEFAULT TRUE,
-    created_at BIGINT NOT NULL
+    created_at BIGINT NOT NULL,
+    UNIQUE (county_code, name)
 );
 
 CREATE TABLE outbox (

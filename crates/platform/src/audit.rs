@@ -132,6 +132,10 @@ impl Report {
 /// where entries were removed, every broken link, and a tail cut off the end.
 pub async fn verify(db: &Db) -> Result<Report, sqlx::Error> {
     const BATCH: i64 = 5000;
+    // The head first: entries appended while we read lie beyond it and are left for the
+    // next run, instead of looking like a cut-off tail.
+    let (head_seq, head_hash): (i64, String) =
+        on_db!(db, |p| sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await)?;
     let mut report = Report::default();
     let mut expected_seq = 1i64;
     let mut prev_hash = GENESIS.to_string();
@@ -139,9 +143,10 @@ pub async fn verify(db: &Db) -> Result<Report, sqlx::Error> {
     loop {
         let rows: Vec<Entry> = on_db!(db, |p| sqlx::query_as(
             "SELECT seq, at, county_code, actor, action, entity, entity_id, detail, prev_hash, hash \
-             FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+             FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"
         )
         .bind(after)
+        .bind(head_seq)
         .bind(BATCH)
         .fetch_all(p)
         .await)?;
@@ -184,8 +189,6 @@ pub async fn verify(db: &Db) -> Result<Report, sqlx::Error> {
         }
         after = report.last_seq;
     }
-    let (head_seq, head_hash): (i64, String) =
-        on_db!(db, |p| sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await)?;
     if head_seq > report.last_seq {
         report.problems.push(Problem {
             seq: report.last_seq + 1,
@@ -197,6 +200,15 @@ pub async fn verify(db: &Db) -> Result<Report, sqlx::Error> {
             seq: head_seq,
             code: "audit.edited",
             message: format!("第 {head_seq} 条审计记录与链头登记的哈希不符"),
+        });
+    }
+    // Entries beyond the head that the head never moved to were not appended by us.
+    let (now_head,): (i64,) = on_db!(db, |p| sqlx::query_as("SELECT seq FROM audit_head WHERE id = 1").fetch_one(p).await)?;
+    let stray: Option<i64> =
+        on_db!(db, |p| sqlx::query_scalar("SELECT MIN(seq) FROM audit_log WHERE seq > $1").bind(now_head).fetch_one(p).await)?;
+    if let Some(seq) = stray {
+        report.problems.push(Problem {
+            seq, code: "audit.forged", message: format!("第 {seq} 条起的审计记录不在链上（链头之后被插入）")
         });
     }
     Ok(report)
@@ -226,4 +238,47 @@ pub async fn recent(db: &Db, county: Option<&str>, limit: i64, offset: i64) -> R
     .bind(offset)
     .fetch_all(p)
     .await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+
+    #[tokio::test]
+    async fn rows_slipped_in_past_the_head_are_reported() {
+        for t in testing::all().await.unwrap() {
+            let actor = Actor::System("test");
+            for i in 1..=3 {
+                let mut tx = t.db.begin().await.unwrap();
+                append(
+                    &mut tx,
+                    i,
+                    &Change {
+                        county_code: "410922",
+                        actor: &actor,
+                        action: "a",
+                        entity: "e",
+                        entity_id: "1",
+                        detail: serde_json::json!({}),
+                    },
+                )
+                .await
+                .unwrap();
+                tx.commit().await.unwrap();
+            }
+            assert!(verify(&t.db).await.unwrap().is_intact(), "{}", t.name);
+            on_db!(&t.db, |p| sqlx::query(
+                "INSERT INTO audit_log (seq, at, county_code, actor, action, entity, entity_id, detail, prev_hash, hash) \
+                 VALUES (10, 0, '410922', 'user:1:x', 'user.create', 'user', '9', '{}', 'x', 'y')"
+            )
+            .execute(p)
+            .await
+            .map(|_| ()))
+            .unwrap();
+            let r = verify(&t.db).await.unwrap();
+            let found: Vec<_> = r.problems.iter().map(|p| (p.seq, p.code)).collect();
+            assert_eq!(found, vec![(10, "audit.forged")], "{}", t.name);
+        }
+    }
 }

@@ -127,6 +127,11 @@ pub mod perms {
         en: "Maintain organisations and grids",
         roles: &[SystemAdmin, CountyAdmin],
     };
+    /// Assign grid workers to grids (网格员配置).
+    pub const GRIDS_MANAGE: Permission =
+        Permission {
+            key: "grids.manage", zh: "配置网格员", en: "Assign grid workers", roles: &[SystemAdmin, CountyAdmin, TownshipStaff]
+        };
     pub const USERS_MANAGE: Permission =
         Permission { key: "users.manage", zh: "管理账号", en: "Manage accounts", roles: &[SystemAdmin, CountyAdmin] };
     pub const AUDIT_READ: Permission =
@@ -142,7 +147,8 @@ pub mod perms {
     /// Read full resident ID numbers (otherwise shown masked).
     pub const PII_READ: Permission =
         Permission { key: "pii.read", zh: "查看完整身份证号", en: "Read full ID numbers", roles: &[SystemAdmin] };
-    pub const ALL: &[Permission] = &[REGISTRY_READ, REGISTRY_MANAGE, USERS_MANAGE, AUDIT_READ, TOKENS_MANAGE, OPS_MANAGE, PII_READ];
+    pub const ALL: &[Permission] =
+        &[REGISTRY_READ, REGISTRY_MANAGE, GRIDS_MANAGE, USERS_MANAGE, AUDIT_READ, TOKENS_MANAGE, OPS_MANAGE, PII_READ];
 }
 
 /// 管辖范围 What a user may see: a division subtree, and for department-type roles
@@ -163,15 +169,17 @@ impl Scope {
         Scope { division: String::new(), org_id: None, own_org_only: false }
     }
 
-    /// Does this scope cover a record in `division_code` owned by `org_id`?
-    pub fn covers(&self, division_code: &str, org_id: Option<i64>) -> bool {
-        if !division_code.starts_with(&self.division) {
-            return false;
-        }
-        match (self.own_org_only, org_id) {
-            (true, Some(owner)) => self.org_id == Some(owner),
-            _ => true,
-        }
+    /// Does this scope cover a record in `division_code` that has no owning organisation
+    /// (a division, a grid)? The same test [`Scope::restrict`] applies with no org column.
+    pub fn covers_division(&self, division_code: &str) -> bool {
+        division_code.starts_with(&self.division)
+    }
+
+    /// Does this scope cover a record in `division_code` owned by `owner` (an account,
+    /// an organisation)? The same test [`Scope::restrict`] applies with an org column:
+    /// a scope limited to its own organisation sees nothing without an owner.
+    pub fn covers(&self, division_code: &str, owner: Option<i64>) -> bool {
+        self.covers_division(division_code) && (!self.own_org_only || (owner.is_some() && owner == self.org_id))
     }
 
     /// Add this scope's conditions to a query: `division_column` within the subtree and,
@@ -189,5 +197,32 @@ impl Scope {
 
     pub fn denied() -> AppError {
         AppError::forbidden("scope.denied", "该数据不在您的管辖范围内")
+    }
+
+    /// A record asked for by id that does not exist or lies outside the scope: both
+    /// answer 404 alike, so ids outside one's scope reveal nothing.
+    pub fn not_found(code: &'static str, what: &str, id: impl std::fmt::Display) -> AppError {
+        AppError::not_found(code, format!("{what} {id} 不存在或不在您的管辖范围内"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covers_agrees_with_restrict() {
+        let town = Scope { division: "410922100".into(), org_id: Some(7), own_org_only: false };
+        assert!(town.covers_division("410922100201"));
+        assert!(!town.covers_division("410922200201"));
+        assert!(town.covers("410922100", None));
+        let dept = Scope { division: "410922".into(), org_id: Some(7), own_org_only: true };
+        assert!(dept.covers("410922", Some(7)));
+        assert!(!dept.covers("410922", Some(8)));
+        assert!(!dept.covers("410922", None), "own-organisation scope sees nothing unowned");
+        assert!(dept.covers_division("410922100"));
+        let mut w = Where::new();
+        dept.restrict(&mut w, "o.division_code", Some("o.id"));
+        assert_eq!(w.as_sql().text(), " WHERE o.division_code LIKE $1 ESCAPE '\\' AND o.id = $2");
     }
 }

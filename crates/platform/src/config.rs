@@ -61,6 +61,10 @@ impl Default for Config {
     }
 }
 
+/// Counties whose township and village data ship with this build (see `registry`):
+/// today only 清丰县. Serving another county needs its division data imported first.
+pub const SHIPPED_COUNTIES: &[&str] = &["410922"];
+
 #[derive(Debug, thiserror::Error)]
 #[error("配置错误: {0}")]
 pub struct ConfigError(String);
@@ -88,6 +92,13 @@ impl Config {
     fn validate(&self) -> Result<(), ConfigError> {
         if qingfeng_core::DivisionCode::parse(&self.county_code).is_err() || self.county_code.len() != 6 {
             return Err(ConfigError(format!("county_code 必须是 6 位县级区划代码，收到 {:?}", self.county_code)));
+        }
+        if !SHIPPED_COUNTIES.contains(&self.county_code.as_str()) {
+            return Err(ConfigError(format!(
+                "county_code {:?} 暂不支持：本版本只附带清丰县（410922）的乡镇与村（社区）区划数据；\
+                 其他县须先导入其区划数据（后续版本提供导入功能），目前请使用 410922",
+                self.county_code
+            )));
         }
         if self.session_hours <= 0 || self.max_concurrent_logins == 0 {
             return Err(ConfigError("session_hours 与 max_concurrent_logins 必须大于 0".into()));
@@ -132,6 +143,17 @@ mod tests {
         assert!(cfg.effective_database_url().starts_with("sqlite://"));
         std::fs::write(dir.path().join("qingfeng.toml"), "county_code = \"41\"\n").unwrap();
         assert!(Config::load(Some(dir.path())).is_err());
+    }
+
+    #[test]
+    fn only_counties_with_shipped_divisions_are_accepted() {
+        assert!(Config::default().validate().is_ok());
+        // 南乐县: a real county code of 濮阳市, but its townships are not shipped.
+        let e = Config { county_code: "410923".into(), ..Config::default() }.validate().unwrap_err().to_string();
+        assert!(e.contains("410922") && e.contains("410923") && e.contains("导入"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("qingfeng.toml"), "county_code = \"410923\"\n").unwrap();
+        assert!(Config::load(Some(dir.path())).unwrap_err().to_string().contains("410922"));
     }
 
     #[test]

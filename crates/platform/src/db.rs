@@ -179,4 +179,52 @@ mod tests {
         assert!(!s.is_empty());
         assert_eq!(s, p);
     }
+
+    type Schema = std::collections::BTreeMap<String, Vec<String>>;
+
+    /// {table → sorted column names} of a migrated database, without the migrator's
+    /// own table and SQLite's internal ones.
+    async fn schema(db: &Db) -> Schema {
+        let rows: Vec<(String, String)> = match db {
+            Db::Sqlite(p) => sqlx::query_as(
+                "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
+            )
+            .fetch_all(p)
+            .await
+            .unwrap(),
+            Db::Postgres(p) => sqlx::query_as(
+                "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) FROM information_schema.columns \
+                 WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
+            )
+            .fetch_all(p)
+            .await
+            .unwrap(),
+        };
+        let mut out = Schema::new();
+        for (table, column) in rows {
+            out.entry(table).or_default().push(column);
+        }
+        out.values_mut().for_each(|cols| cols.sort());
+        out
+    }
+
+    /// The two trees define the same tables with the same columns (checked when
+    /// PostgreSQL is configured through `QINGFENG_TEST_POSTGRES`).
+    #[tokio::test]
+    async fn migration_trees_define_the_same_schema() {
+        let Some(url) = crate::testing::postgres_url() else { return };
+        let lite = crate::testing::sqlite().await.unwrap();
+        let pg = crate::testing::postgres(&url).await.unwrap();
+        let (s, p) = (schema(&lite.db).await, schema(&pg.db).await);
+        assert!(s.contains_key("audit_log") && s.contains_key("webhook_endpoints"), "{s:?}");
+        let tables: std::collections::BTreeSet<_> = s.keys().chain(p.keys()).collect();
+        let differ: Vec<String> = tables
+            .into_iter()
+            .filter(|k| s.get(*k) != p.get(*k))
+            .map(|k| format!("{k}: sqlite {:?} / postgres {:?}", s.get(k), p.get(k)))
+            .collect();
+        assert!(differ.is_empty(), "migrations/sqlite and migrations/postgres differ:\n{}", differ.join("\n"));
+        assert_eq!(s, p);
+    }
 }

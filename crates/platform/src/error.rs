@@ -66,6 +66,8 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::PoolTimedOut => AppError::unavailable("db.busy", "系统繁忙，请稍后再试"),
+            // Two people saving the same thing at once: the second is told, nothing is lost.
+            e if crate::db::is_unique_violation(&e) => AppError::conflict("db.conflict", "数据已存在（可能是重复提交），请刷新后查看"),
             e => AppError::internal(e),
         }
     }

@@ -65,7 +65,8 @@ pub struct Found {
     pub href: String,
 }
 
-/// Search organisations and divisions of `county` that the scope may see.
+/// Search organisations and divisions of `county`; organisations only where the scope
+/// reaches (divisions are public reference data).
 pub async fn search_registry(db: &Db, index: &SearchIndex, scope: &Scope, county: &str, text: &str) -> Result<Vec<Found>, AppError> {
     let q = SearchQuery {
         text: text.to_string(),
@@ -75,22 +76,19 @@ pub async fn search_registry(db: &Db, index: &SearchIndex, scope: &Scope, county
         offset: 0,
     };
     let results = index.search(&q).map_err(search_err)?;
-    let mut out = Vec::new();
-    for h in results.hits {
-        let visible = match h.kind.as_str() {
-            KIND_ORG => match h.id.parse::<i64>() {
-                Ok(id) => crate::registry::org(db, scope, id).await.is_ok(),
-                Err(_) => false,
-            },
-            _ => true,
-        };
-        if visible {
+    // Organisations are shown only where the scope reaches: one query for all hits.
+    let org_ids: Vec<i64> = results.hits.iter().filter(|h| h.kind == KIND_ORG).filter_map(|h| h.id.parse().ok()).collect();
+    let visible: std::collections::HashSet<i64> =
+        crate::registry::visible_orgs(db, scope, &org_ids).await?.into_iter().map(|o| o.id).collect();
+    let found = results
+        .hits
+        .into_iter()
+        .filter(|h| h.kind != KIND_ORG || h.id.parse().is_ok_and(|id| visible.contains(&id)))
+        .take(20)
+        .map(|h| {
             let href = if h.kind == KIND_ORG { format!("/console/orgs/{}", h.id) } else { format!("/console/registry/{}", h.id) };
-            out.push(Found { kind: h.kind, id: h.id, title: h.title, snippet: h.snippet, href });
-        }
-        if out.len() >= 20 {
-            break;
-        }
-    }
-    Ok(out)
+            Found { kind: h.kind, id: h.id, title: h.title, snippet: h.snippet, href }
+        })
+        .collect();
+    Ok(found)
 }

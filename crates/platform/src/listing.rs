@@ -28,7 +28,9 @@ pub struct ListQuery {
     pub sort: Option<String>,
 }
 
-/// A sortable column: the name users send and the SQL it stands for.
+/// A sortable column: the name users send and the SQL it stands for. In a list of
+/// sort keys the FIRST must be unique (a primary key or unique column): it is appended
+/// to every ordering as the tie-breaker, so pages never repeat or skip rows.
 #[derive(Debug, Clone, Copy)]
 pub struct SortKey {
     pub key: &'static str,
@@ -74,7 +76,13 @@ impl ListParams {
             let keys: Vec<_> = sortable.iter().map(|s| s.key).collect();
             return Err(AppError::bad_request("list.sort", format!("不能按“{key}”排序，可选：{}", keys.join("、"))));
         };
-        let order_by = format!("{} {}", col.column, if desc { "DESC" } else { "ASC" });
+        let dir = if desc { "DESC" } else { "ASC" };
+        let tiebreak = &sortable[0];
+        let order_by = if tiebreak.column == col.column {
+            format!("{} {dir}", col.column)
+        } else {
+            format!("{} {dir}, {} {dir}", col.column, tiebreak.column)
+        };
         Ok(ListParams { page, per_page, q, order_by, sort })
     }
 
@@ -144,7 +152,7 @@ mod tests {
     fn parses_and_rejects_in_chinese() {
         let p = ListParams::parse(&raw("2", "50", "-name"), SORT, "code").unwrap();
         assert_eq!((p.page, p.per_page, p.offset()), (2, 50, 50));
-        assert_eq!(p.order_by, "d.name DESC");
+        assert_eq!(p.order_by, "d.name DESC, d.code DESC", "the unique first key breaks ties");
         assert_eq!(p.q.as_deref(), Some("城关"));
         let e = ListParams::parse(&raw("0", "50", "code"), SORT, "code").unwrap_err();
         assert_eq!(e.code, "list.page");

@@ -136,8 +136,9 @@ pub async fn create_endpoint(db: &Db, now_ms: i64, new: &NewEndpoint<'_>, actor:
     });
     let id = match inserted {
         Ok(id) => id,
+        // Names are unique per county (`UNIQUE (county_code, name)`).
         Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::conflict("webhook.name_taken", format!("已有名为“{name}”的回调")));
+            return Err(AppError::conflict("webhook.name_taken", format!("本县已有名为“{name}”的回调")));
         }
         Err(e) => return Err(e.into()),
     };
@@ -703,6 +704,9 @@ mod tests {
             assert!(ok.secret.len() >= 32, "a secret is generated");
             let dup = create_endpoint(&t.db, 0, &bad("a", "https://127.0.0.1/y", "*", None), &admin()).await.unwrap_err();
             assert_eq!(dup.code, "webhook.name_taken", "{}", t.name);
+            // Names are unique per county only: another county may use the same name.
+            let other = NewEndpoint { county_code: "410923", ..bad("a", "https://127.0.0.1/z", "*", None) };
+            create_endpoint(&t.db, 0, &other, &admin()).await.unwrap();
             let listed = list_endpoints(&t.db, Some(COUNTY)).await.unwrap();
             assert_eq!(listed.len(), 1);
             assert_eq!(listed[0].secret, ok.secret);

@@ -11,8 +11,8 @@ use crate::auth::Scope;
 use crate::db::{Db, Tx};
 use crate::error::AppError;
 use crate::listing::{ListParams, Page, SortKey, fetch_page};
+use crate::on_tx;
 use crate::sql::Where;
-use crate::{on_db, on_tx};
 
 const TOWNS_CSV: &str = include_str!("../data/qingfeng_towns_2023.csv");
 const VILLAGES_CSV: &str = include_str!("../data/qingfeng_villages_2023.csv");
@@ -359,11 +359,14 @@ pub fn normalise_code(code: &str) -> Result<String, AppError> {
     Ok(qingfeng_core::DivisionCode::parse(code)?.to_string())
 }
 
+const ORG_SELECT: &str =
+    "SELECT o.id, o.county_code, o.division_code, o.kind, o.name, o.uscc, o.parent_id, o.is_demo, o.note FROM organisations o";
+
 pub const ORG_SORT: &[SortKey] = &[
+    SortKey { key: "id", column: "o.id" },
     SortKey { key: "name", column: "o.name" },
     SortKey { key: "kind", column: "o.kind" },
     SortKey { key: "division", column: "o.division_code" },
-    SortKey { key: "id", column: "o.id" },
 ];
 
 /// Organisations within the scope, filtered by kind and search text.
@@ -385,21 +388,35 @@ pub async fn list_orgs(db: &Db, scope: &Scope, kind: Option<&str>, params: &List
     .await?)
 }
 
-/// One organisation, if the scope may see it.
+/// One organisation, if the scope may see it (scope applied in the query).
 pub async fn org(db: &Db, scope: &Scope, id: i64) -> Result<Organisation, AppError> {
     let mut w = Where::new();
     w.eq("o.id", id);
-    let all: Option<Organisation> = crate::sql::Sql::new(
-        "SELECT o.id, o.county_code, o.division_code, o.kind, o.name, o.uscc, o.parent_id, o.is_demo, o.note FROM organisations o",
-    )
-    .append(w.as_sql())
-    .fetch_optional(db)
-    .await?;
-    let o = all.ok_or_else(|| AppError::not_found("org.not_found", format!("组织 {id} 不存在")))?;
-    if !scope.covers(&o.division_code, Some(o.id)) {
-        return Err(Scope::denied());
+    scope.restrict(&mut w, "o.division_code", Some("o.id"));
+    let mut s = crate::sql::Sql::new(ORG_SELECT);
+    s.append(w.as_sql());
+    s.fetch_optional(db).await?.ok_or_else(|| Scope::not_found("org.not_found", "组织", id))
+}
+
+/// The organisations among `ids` that the scope may see.
+pub async fn visible_orgs(db: &Db, scope: &Scope, ids: &[i64]) -> Result<Vec<Organisation>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(o)
+    let mut cond = crate::sql::Sql::new("o.id IN (");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            cond.push(", ");
+        }
+        cond.bind(*id);
+    }
+    cond.push(")");
+    let mut w = Where::new();
+    w.raw(&cond);
+    scope.restrict(&mut w, "o.division_code", Some("o.id"));
+    let mut s = crate::sql::Sql::new(ORG_SELECT);
+    s.append(w.as_sql());
+    Ok(s.fetch_all(db).await?)
 }
 
 const GRID_SELECT: &str = "SELECT g.id, g.county_code, g.township_code, t.name AS township_name, g.village_code, v.name AS village_name, \
@@ -422,30 +439,33 @@ pub async fn list_grids(db: &Db, scope: &Scope, township: Option<&str>, params: 
     Ok(fetch_page(db, GRID_SELECT, &w, params).await?)
 }
 
-/// One grid, if the scope may see it.
+/// One grid, if the scope may see it (scope applied in the query).
 pub async fn grid(db: &Db, scope: &Scope, id: i64) -> Result<Grid, AppError> {
+    let mut w = Where::new();
+    w.eq("g.id", id);
+    scope.restrict(&mut w, "g.village_code", None);
     let mut s = crate::sql::Sql::new(GRID_SELECT);
-    s.push(" WHERE g.id = ").bind(id);
-    let g: Grid = s.fetch_optional(db).await?.ok_or_else(|| AppError::not_found("grid.not_found", format!("网格 {id} 不存在")))?;
-    if !scope.covers(&g.village_code, None) {
-        return Err(Scope::denied());
-    }
-    Ok(g)
+    s.append(w.as_sql());
+    s.fetch_optional(db).await?.ok_or_else(|| Scope::not_found("grid.not_found", "网格", id))
 }
 
 /// Figures for the dashboard: (townships, villages, grids, organisations) within a scope.
 pub async fn counts(db: &Db, scope: &Scope) -> Result<(i64, i64, i64, i64), AppError> {
-    let p = format!("{}%", scope.division);
-    let (t, v, g, o): (i64, i64, i64, i64) = on_db!(db, |pool| sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM divisions WHERE level = 'township' AND code LIKE $1), \
-                (SELECT COUNT(*) FROM divisions WHERE level = 'village' AND code LIKE $1), \
-                (SELECT COUNT(*) FROM grids WHERE village_code LIKE $1), \
-                (SELECT COUNT(*) FROM organisations WHERE division_code LIKE $1)"
-    )
-    .bind(&p)
-    .fetch_one(pool)
-    .await)?;
-    Ok((t, v, g, o))
+    let count = |from: &str, division_col: &str, org_col: Option<&str>, extra: Option<&str>| {
+        let mut w = Where::new();
+        if let Some(level) = extra {
+            w.eq("level", level);
+        }
+        scope.restrict(&mut w, division_col, org_col);
+        let mut s = crate::sql::Sql::new(&format!("SELECT COUNT(*) FROM {from}"));
+        s.append(w.as_sql());
+        s
+    };
+    let townships = count("divisions", "code", None, Some("township")).fetch_i64(db).await?;
+    let villages = count("divisions", "code", None, Some("village")).fetch_i64(db).await?;
+    let grids = count("grids", "village_code", None, None).fetch_i64(db).await?;
+    let orgs = count("organisations", "division_code", Some("id"), None).fetch_i64(db).await?;
+    Ok((townships, villages, grids, orgs))
 }
 
 /// Assign (or clear) the grid worker of a grid.

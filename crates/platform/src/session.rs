@@ -19,6 +19,8 @@ use crate::on_tx;
 use crate::users::{self, User};
 
 pub const SESSION_COOKIE: &str = "qf_session";
+/// However active, a session ends this many days after sign-in.
+pub const MAX_SESSION_DAYS: i64 = 7;
 /// Cookie for the CSRF token of forms shown before login (double-submit).
 pub const PRELOGIN_COOKIE: &str = "qf_prelogin";
 
@@ -51,10 +53,8 @@ fn invalid_credentials() -> AppError {
     AppError::new(axum::http::StatusCode::UNAUTHORIZED, "auth.invalid_credentials", "用户名或密码错误")
 }
 
-/// Check the throttle, then the password; on success start a session and return
-/// `(cookie value, session)`.
-pub async fn login(db: &Db, cfg: &Config, username: &str, password: &str, ip: &str, now_ms: i64) -> Result<(String, Session), AppError> {
-    let username = username.trim();
+/// Refuse when `username` or `ip` failed too often within the window (登录限流).
+pub async fn check_throttle(db: &Db, cfg: &Config, username: &str, ip: &str, now_ms: i64) -> Result<(), AppError> {
     let since = now_ms - cfg.login_window_minutes * 60_000;
     let (by_user, by_ip): (i64, i64) = on_db!(db, |p| sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND at >= $3 AND NOT success), \
@@ -68,6 +68,27 @@ pub async fn login(db: &Db, cfg: &Config, username: &str, password: &str, ip: &s
     if by_user >= cfg.login_max_failures_per_account || by_ip >= cfg.login_max_failures_per_ip {
         return Err(AppError::too_many("auth.throttled", format!("登录失败次数过多，请 {} 分钟后再试", cfg.login_window_minutes)));
     }
+    Ok(())
+}
+
+/// Record a password check (failures count towards the throttle).
+pub async fn record_attempt(db: &Db, username: &str, ip: &str, success: bool, now_ms: i64) -> Result<(), AppError> {
+    on_db!(db, |p| sqlx::query("INSERT INTO login_attempts (username, ip, at, success) VALUES ($1, $2, $3, $4)")
+        .bind(username)
+        .bind(ip)
+        .bind(now_ms)
+        .bind(success)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Check the throttle, then the password; on success start a session and return
+/// `(cookie value, session)`.
+pub async fn login(db: &Db, cfg: &Config, username: &str, password: &str, ip: &str, now_ms: i64) -> Result<(String, Session), AppError> {
+    let username = username.trim();
+    check_throttle(db, cfg, username, ip, now_ms).await?;
     let user = users::by_username(db, username).await?;
     let ok = match &user {
         Some(u) if !u.disabled => match users::password_hash(db, u.id).await? {
@@ -80,14 +101,7 @@ pub async fn login(db: &Db, cfg: &Config, username: &str, password: &str, ip: &s
             false
         }
     };
-    on_db!(db, |p| sqlx::query("INSERT INTO login_attempts (username, ip, at, success) VALUES ($1, $2, $3, $4)")
-        .bind(username)
-        .bind(ip)
-        .bind(now_ms)
-        .bind(ok)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
+    record_attempt(db, username, ip, ok, now_ms).await?;
     let user = match (ok, user) {
         (true, Some(u)) => u,
         _ => return Err(invalid_credentials()),
@@ -131,13 +145,14 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 
 /// The session a cookie stands for, if it is live; extends its idle expiry.
 pub async fn lookup(db: &Db, cfg: &Config, token: &str, now_ms: i64) -> Result<Option<Session>, AppError> {
-    let row: Option<(i64, String, i64, i64)> =
-        on_db!(db, |p| sqlx::query_as("SELECT user_id, csrf_token, expires_at, last_seen_at FROM sessions WHERE id_hash = $1")
-            .bind(sha256_hex(token))
-            .fetch_optional(p)
-            .await)?;
-    let Some((user_id, csrf, expires, last_seen)) = row else { return Ok(None) };
-    if expires <= now_ms {
+    let row: Option<(i64, String, i64, i64, i64)> = on_db!(db, |p| sqlx::query_as(
+        "SELECT user_id, csrf_token, expires_at, last_seen_at, created_at FROM sessions WHERE id_hash = $1"
+    )
+    .bind(sha256_hex(token))
+    .fetch_optional(p)
+    .await)?;
+    let Some((user_id, csrf, expires, last_seen, created)) = row else { return Ok(None) };
+    if expires <= now_ms || now_ms - created > MAX_SESSION_DAYS * 86_400_000 {
         on_db!(db, |p| sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(sha256_hex(token))
             .execute(p)
@@ -219,6 +234,7 @@ pub struct ApiToken {
     pub prefix: String,
     pub user_id: i64,
     pub username: String,
+    pub county_code: String,
     pub permissions: String,
     pub created_at: i64,
     pub expires_at: Option<i64>,
@@ -226,13 +242,26 @@ pub struct ApiToken {
     pub last_used_at: Option<i64>,
 }
 
-/// Create a token acting as `user_id`, limited to `permissions` (keys; `*` = all the
-/// user's). Returns `(id, secret)`; the secret is shown once and stored only hashed.
+/// Who is issuing a token: a person at the console (held to what they may do
+/// themselves) or the operator at the command line.
+pub enum Issuer<'a> {
+    Person(&'a User),
+    Operator,
+}
+
+/// Create a token acting as `user_id`, limited to `permissions` (keys from `known`; empty
+/// = all the account's). A person may issue tokens only for accounts in their scope,
+/// and only with permissions they hold themselves: a token never does more than its
+/// issuer could. Returns
+/// `(id, secret)`; the secret is shown once and stored only hashed.
+#[allow(clippy::too_many_arguments)]
 pub async fn create_token(
     db: &Db,
+    issuer: Issuer<'_>,
     user_id: i64,
     name: &str,
     permissions: &[String],
+    known: &[&'static crate::auth::Permission],
     expires_at: Option<i64>,
     actor: &Actor,
     now_ms: i64,
@@ -244,6 +273,27 @@ pub async fn create_token(
     let user = users::by_id(db, user_id).await?.ok_or_else(|| AppError::bad_request("token.user", format!("账号 {user_id} 不存在")))?;
     if user.disabled {
         return Err(AppError::bad_request("token.user_disabled", "账号已停用，不能签发令牌"));
+    }
+    for p in permissions {
+        let Some(perm) = known.iter().find(|k| k.key == p) else {
+            return Err(AppError::bad_request("token.permission", format!("未知权限“{p}”")));
+        };
+        if !user.can(perm) {
+            return Err(AppError::bad_request("token.permission", format!("账号 {} 没有“{}”权限", user.username, perm.zh)));
+        }
+    }
+    if let Issuer::Person(me) = issuer {
+        if !me.scope().covers(&user.scope_division, user.org_id) {
+            return Err(crate::auth::Scope::denied());
+        }
+        let wanted: Vec<&&crate::auth::Permission> = if permissions.is_empty() {
+            known.iter().filter(|k| user.can(k)).collect()
+        } else {
+            known.iter().filter(|k| permissions.iter().any(|p| p == k.key)).collect()
+        };
+        if let Some(p) = wanted.iter().find(|p| !me.can(p)) {
+            return Err(AppError::forbidden("token.escalation", format!("您自己没有“{}”权限，不能把它交给令牌", p.zh)));
+        }
     }
     let secret = format!("qf_{}", random_token());
     let prefix: String = secret.chars().take(10).collect();
@@ -283,8 +333,12 @@ pub async fn create_token(
     Ok((id, secret))
 }
 
-/// Revoke a token (idempotent).
-pub async fn revoke_token(db: &Db, id: i64, actor: &Actor, now_ms: i64) -> Result<(), AppError> {
+const TOKEN_SELECT: &str = "SELECT t.id, t.name, t.prefix, t.user_id, u.username, u.county_code, t.permissions, t.created_at, t.expires_at, \
+     t.revoked_at, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id";
+
+/// Revoke a token (idempotent) whose account lies within `scope`.
+pub async fn revoke_token(db: &Db, scope: &crate::auth::Scope, id: i64, actor: &Actor, now_ms: i64) -> Result<(), AppError> {
+    let token = token_in_scope(db, scope, id).await?;
     let mut tx = db.begin().await?;
     let n = on_tx!(&mut tx, |c| sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now_ms)
@@ -292,22 +346,18 @@ pub async fn revoke_token(db: &Db, id: i64, actor: &Actor, now_ms: i64) -> Resul
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
-    let exists: Option<i64> =
-        on_tx!(&mut tx, |c| sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1").bind(id).fetch_optional(&mut *c).await)?;
-    if exists.is_none() {
-        return Err(AppError::not_found("token.not_found", format!("令牌 {id} 不存在")));
-    }
     if n > 0 {
+        let detail = serde_json::json!({"name": token.name, "user": token.username});
         audit::append(
             &mut tx,
             now_ms,
             &Change {
-                county_code: "410922",
+                county_code: &token.county_code,
                 actor,
                 action: "token.revoke",
                 entity: "api_token",
                 entity_id: &id.to_string(),
-                detail: serde_json::json!({}),
+                detail,
             },
         )
         .await?;
@@ -316,13 +366,22 @@ pub async fn revoke_token(db: &Db, id: i64, actor: &Actor, now_ms: i64) -> Resul
     Ok(())
 }
 
-pub async fn list_tokens(db: &Db) -> Result<Vec<ApiToken>, AppError> {
-    Ok(on_db!(db, |p| sqlx::query_as(
-        "SELECT t.id, t.name, t.prefix, t.user_id, u.username, t.permissions, t.created_at, t.expires_at, t.revoked_at, t.last_used_at \
-         FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC"
-    )
-    .fetch_all(p)
-    .await)?)
+async fn token_in_scope(db: &Db, scope: &crate::auth::Scope, id: i64) -> Result<ApiToken, AppError> {
+    let mut w = crate::sql::Where::new();
+    w.eq("t.id", id);
+    scope.restrict(&mut w, "u.scope_division", Some("u.org_id"));
+    let mut s = crate::sql::Sql::new(TOKEN_SELECT);
+    s.append(w.as_sql());
+    s.fetch_optional(db).await?.ok_or_else(|| crate::auth::Scope::not_found("token.not_found", "令牌", id))
+}
+
+/// Tokens of the accounts within `scope`, newest first.
+pub async fn list_tokens(db: &Db, scope: &crate::auth::Scope) -> Result<Vec<ApiToken>, AppError> {
+    let mut w = crate::sql::Where::new();
+    scope.restrict(&mut w, "u.scope_division", Some("u.org_id"));
+    let mut s = crate::sql::Sql::new(TOKEN_SELECT);
+    s.append(w.as_sql()).push(" ORDER BY t.id DESC");
+    Ok(s.fetch_all(db).await?)
 }
 
 /// A machine client authenticated by token: the account it acts as, and the
@@ -340,27 +399,31 @@ impl TokenAuth {
     }
 }
 
-/// id, user, permissions, expires, revoked.
-type TokenRow = (i64, i64, String, Option<i64>, Option<i64>);
+/// id, user, permissions, expires, revoked, last used.
+type TokenRow = (i64, i64, String, Option<i64>, Option<i64>, Option<i64>);
 
 /// Check a `Bearer` token.
 pub async fn authenticate_token(db: &Db, secret: &str, now_ms: i64) -> Result<TokenAuth, AppError> {
     let bad = || AppError::new(axum::http::StatusCode::UNAUTHORIZED, "token.invalid", "接口令牌无效、已过期或已撤销");
-    let row: Option<TokenRow> =
-        on_db!(db, |p| sqlx::query_as("SELECT id, user_id, permissions, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1")
-            .bind(sha256_hex(secret.trim()))
-            .fetch_optional(p)
-            .await)?;
-    let Some((id, user_id, perms, expires, revoked)) = row else { return Err(bad()) };
+    let row: Option<TokenRow> = on_db!(db, |p| sqlx::query_as(
+        "SELECT id, user_id, permissions, expires_at, revoked_at, last_used_at FROM api_tokens WHERE token_hash = $1"
+    )
+    .bind(sha256_hex(secret.trim()))
+    .fetch_optional(p)
+    .await)?;
+    let Some((id, user_id, perms, expires, revoked, last_used)) = row else { return Err(bad()) };
     if revoked.is_some() || expires.is_some_and(|e| e <= now_ms) {
         return Err(bad());
     }
     let user = users::by_id(db, user_id).await?.filter(|u| !u.disabled).ok_or_else(bad)?;
-    on_db!(db, |p| sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-        .bind(now_ms)
-        .bind(id)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
+    // Written at most once a minute, so busy machine clients do not queue on the write lock.
+    if last_used.is_none_or(|t| now_ms - t > 60_000) {
+        on_db!(db, |p| sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now_ms)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
     Ok(TokenAuth { token_id: id, user, permissions: perms.split(',').map(str::to_string).collect() })
 }

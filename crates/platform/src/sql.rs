@@ -150,7 +150,7 @@ impl Sql {
     where
         T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
-        Ok(self.fetch_all(db).await?.into_iter().next())
+        on_db!(db, |p| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(self.text.clone())), &self.args).fetch_optional(p).await)
     }
 
     /// Run a statement that yields one integer (e.g. `COUNT(*)`).
@@ -198,7 +198,8 @@ impl Where {
             if i > 0 {
                 s.push(" OR ");
             }
-            s.push(c).push(" LIKE ").bind(pattern.clone()).push(" ESCAPE '\\'");
+            // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            s.push("LOWER(").push(c).push(") LIKE LOWER(").bind(pattern.clone()).push(") ESCAPE '\\'");
         }
         s.push(")");
         self
@@ -230,7 +231,7 @@ mod tests {
         s.append(w.as_sql());
         assert_eq!(
             s.text(),
-            "SELECT * FROM t WHERE county_code = $1 AND (name LIKE $2 ESCAPE '\\' OR code LIKE $3 ESCAPE '\\') AND (a = $4 OR b = $5)"
+            "SELECT * FROM t WHERE county_code = $1 AND (LOWER(name) LIKE LOWER($2) ESCAPE '\\' OR LOWER(code) LIKE LOWER($3) ESCAPE '\\') AND (a = $4 OR b = $5)"
         );
         assert_eq!(s.args()[1], Arg::Text("%50\\%\\_off%".into()));
         assert_eq!(s.args().len(), 5);

@@ -68,16 +68,25 @@ impl User {
     }
 }
 
-const USER_SELECT: &str = "SELECT u.id, u.county_code, u.username, u.display_name, u.org_id, o.name AS org_name, u.scope_division, \
-     u.disabled, u.must_change_password, u.phone, u.id_number_enc, u.is_demo, \
-     COALESCE((SELECT STRING_AGG(r.role, ',') FROM (SELECT role FROM user_roles WHERE user_id = u.id ORDER BY role) r), '') AS roles \
-     FROM users u LEFT JOIN organisations o ON o.id = u.org_id";
+/// The account columns with the roles aggregated; string aggregation is the one place
+/// the two dialects differ (SQLite `GROUP_CONCAT`, PostgreSQL `STRING_AGG`).
+macro_rules! user_select {
+    ($agg:literal) => {
+        concat!(
+            "SELECT u.id, u.county_code, u.username, u.display_name, u.org_id, o.name AS org_name, u.scope_division, ",
+            "u.disabled, u.must_change_password, u.phone, u.id_number_enc, u.is_demo, ",
+            "COALESCE((SELECT ",
+            $agg,
+            " FROM (SELECT role FROM user_roles WHERE user_id = u.id ORDER BY role) r), '') AS roles ",
+            "FROM users u LEFT JOIN organisations o ON o.id = u.org_id"
+        )
+    };
+}
 
-fn user_select(db: &Db) -> String {
-    // SQLite spells string aggregation GROUP_CONCAT; PostgreSQL STRING_AGG.
+fn user_select(db: &Db) -> &'static str {
     match db {
-        Db::Sqlite(_) => USER_SELECT.replace("STRING_AGG(r.role, ',')", "GROUP_CONCAT(r.role, ',')"),
-        Db::Postgres(_) => USER_SELECT.to_string(),
+        Db::Sqlite(_) => user_select!("GROUP_CONCAT(r.role, ',')"),
+        Db::Postgres(_) => user_select!("STRING_AGG(r.role, ',')"),
     }
 }
 
@@ -228,13 +237,13 @@ pub async fn create(db: &Db, pii: &Pii, new: &NewUser<'_>, actor: &Actor, now_ms
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<User>, AppError> {
-    let mut s = Sql::new(&user_select(db));
+    let mut s = Sql::new(user_select(db));
     s.push(" WHERE u.id = ").bind(id);
     Ok(s.fetch_optional(db).await?)
 }
 
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<User>, AppError> {
-    let mut s = Sql::new(&user_select(db));
+    let mut s = Sql::new(user_select(db));
     s.push(" WHERE u.username = ").bind(username);
     Ok(s.fetch_optional(db).await?)
 }
@@ -242,7 +251,7 @@ pub async fn by_username(db: &Db, username: &str) -> Result<Option<User>, AppErr
 /// Find accounts by resident ID number (through the keyed hash).
 pub async fn by_id_number(db: &Db, pii: &Pii, id_number: &str) -> Result<Vec<User>, AppError> {
     let id = qingfeng_core::ResidentId::parse(id_number)?;
-    let mut s = Sql::new(&user_select(db));
+    let mut s = Sql::new(user_select(db));
     s.push(" WHERE u.id_number_hash = ").bind(pii.lookup_hash(id.as_str()));
     Ok(s.fetch_all(db).await?)
 }
@@ -264,7 +273,21 @@ pub async fn list(db: &Db, scope: &Scope, params: &ListParams) -> Result<Page<Us
     if let Some(q) = &params.q {
         w.contains_any(&["u.username", "u.display_name"], q);
     }
-    Ok(fetch_page(db, &user_select(db), &w, params).await?)
+    Ok(fetch_page(db, user_select(db), &w, params).await?)
+}
+
+/// Active accounts within the scope holding `role` (e.g. the grid workers a township
+/// can assign), by name.
+pub async fn with_role(db: &Db, scope: &Scope, role: Role) -> Result<Vec<User>, AppError> {
+    let mut w = Where::new();
+    scope.restrict(&mut w, "u.scope_division", Some("u.org_id"));
+    w.eq("u.disabled", false);
+    let mut has = Sql::new("EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ");
+    has.bind(role.key()).push(")");
+    w.raw(&has);
+    let mut s = Sql::new(user_select(db));
+    s.append(w.as_sql()).push(" ORDER BY u.display_name, u.id");
+    Ok(s.fetch_all(db).await?)
 }
 
 /// Set a new password (by an administrator, or by the user after checking the old one).

@@ -9,7 +9,7 @@ use qingfeng_platform::config::Config;
 use qingfeng_platform::pii::Pii;
 use qingfeng_platform::registry::{NewOrg, ensure_org};
 use qingfeng_platform::users::{self, NewUser};
-use qingfeng_platform::{Clock, Db};
+use qingfeng_platform::{Clock, Db, on_db};
 
 /// The password of every demo account (documented in the README, printed at start).
 pub const DEMO_PASSWORD: &str = "qingfeng2026";
@@ -180,7 +180,18 @@ const USERS: &[DemoUser] = &[
 ];
 
 /// Load the demo organisations and accounts (idempotent).
+///
+/// Refused on a database that already has real (non-demo) accounts: the demo accounts
+/// share one published password, so they must never appear in a real installation.
 pub async fn load(db: &Db, pii: &Pii, _cfg: &Config, clock: &Clock) -> anyhow::Result<()> {
+    let real: i64 = on_db!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE NOT is_demo").fetch_one(p).await)?;
+    if real > 0 {
+        anyhow::bail!(
+            "数据库中已有 {real} 个正式（非演示）账号，拒绝加载演示数据：--demo 只能用于演示库或空库，\
+             以免正式环境出现使用公开演示密码的账号。请去掉 --demo，或换一个新的数据目录/数据库来演示。\
+             (--demo only runs on a demo or empty database)"
+        );
+    }
     let actor = Actor::System("demo");
     let now = clock.now_ms();
     let mut tx = db.begin().await?;

@@ -97,7 +97,8 @@ pub async fn start(state: AppState, bind: &str) -> anyhow::Result<Running> {
     for r in state.recurring_jobs() {
         scheduler = scheduler.with_recurring(r);
     }
-    let client = reqwest::Client::builder().build().context("无法创建推送客户端")?;
+    // Signed payloads are never re-sent to wherever a redirect points.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().context("无法创建推送客户端")?;
     let deliverer = Deliverer::new(state.db.clone(), state.clock.clone(), client).with_tick(tick);
     let background = vec![scheduler.spawn(rx.clone()), deliverer.spawn(rx.clone())];
     let app = web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();

@@ -3,6 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::str::FromStr;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -396,11 +397,22 @@ async fn token_cmd(cfg: &Config, clock: &Clock, cmd: TokenCmd) -> anyhow::Result
     match cmd {
         TokenCmd::Create { user, name, permissions } => {
             let u = users::by_username(&db, &user).await?.with_context(|| format!("账号“{user}”不存在"))?;
-            let (id, secret) = session::create_token(&db, u.id, &name, &permissions, None, &cli_actor(), clock.now_ms()).await?;
+            let (id, secret) = session::create_token(
+                &db,
+                session::Issuer::Operator,
+                u.id,
+                &name,
+                &permissions,
+                &qingfeng_platform::web::all_permissions(&qingfeng::modules()),
+                None,
+                &cli_actor(),
+                clock.now_ms(),
+            )
+            .await?;
             println!("令牌 {id} · token {id} (shown once):\n{secret}");
         }
         TokenCmd::List => {
-            for t in session::list_tokens(&db).await? {
+            for t in session::list_tokens(&db, &qingfeng_platform::auth::Scope::everything()).await? {
                 println!(
                     "{}\t{}\t{}…\t{}\t{}\t{}",
                     t.id,
@@ -413,7 +425,7 @@ async fn token_cmd(cfg: &Config, clock: &Clock, cmd: TokenCmd) -> anyhow::Result
             }
         }
         TokenCmd::Revoke { id } => {
-            session::revoke_token(&db, id, &cli_actor(), clock.now_ms()).await?;
+            session::revoke_token(&db, &qingfeng_platform::auth::Scope::everything(), id, &cli_actor(), clock.now_ms()).await?;
             println!("已撤销 · revoked token {id}");
         }
     }
@@ -434,9 +446,13 @@ async fn backup(cfg: &Config, clock: &Clock, to: &Path) -> anyhow::Result<ExitCo
             println!("已备份 · backup written: {} ({size} bytes, SQLite VACUUM INTO)", target.display());
         }
         Db::Postgres(_) => {
-            let url = cfg.effective_database_url();
-            let status = std::process::Command::new("pg_dump").args(["--format=custom", "--file"]).arg(to).arg(&url).status();
-            match status {
+            let (url, password) = split_pg_password(&cfg.effective_database_url())?;
+            let mut cmd = std::process::Command::new("pg_dump");
+            cmd.args(["--format=custom", "--file"]).arg(to).arg(&url);
+            if let Some(pw) = password {
+                cmd.env("PGPASSWORD", pw);
+            }
+            match cmd.status() {
                 Ok(s) if s.success() => println!("已备份 · backup written: {} (pg_dump custom format)", to.display()),
                 Ok(s) => bail!("pg_dump 失败（退出码 {s}）"),
                 Err(_) => bail!(
@@ -447,7 +463,106 @@ async fn backup(cfg: &Config, clock: &Clock, to: &Path) -> anyhow::Result<ExitCo
         }
     }
     db.close().await;
+    print!("{}", not_in_backup_note(cfg));
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a database backup does not hold: the personal-data key and the attachments.
+fn not_in_backup_note(cfg: &Config) -> String {
+    let (key_zh, key_en) = if cfg.pii_key.trim().is_empty() {
+        let path = cfg.data_dir.join("keys").join("pii.key");
+        (format!("个人信息密钥文件 {}", path.display()), format!("the personal-data key file {}", path.display()))
+    } else {
+        (
+            "配置中的个人信息密钥 pii_key（QINGFENG_PII_KEY 或 qingfeng.toml）".to_string(),
+            "the personal-data key pii_key set in configuration (QINGFENG_PII_KEY or qingfeng.toml)".to_string(),
+        )
+    };
+    let attachments = cfg.data_dir.join("attachments");
+    format!(
+        "注意：此备份只含数据库，以下内容不在备份中，须另行妥善保管：\n\
+         \x20 - {key_zh}：没有它，备份中加密保存的身份证号等个人信息无法解密；密钥刻意不放进备份，以免与其保护的数据存放在一起；请把它另行安全保存，且与数据备份分开存放。\n\
+         \x20 - 附件目录 {attachments}：请另行复制。\n\
+         NOTE: this backup holds the database only. NOT included — keep these separately and safely:\n\
+         \x20 - {key_en}: without it the encrypted personal data in the backup cannot be read; it is deliberately \
+         left out so that it is not stored next to the data it protects; keep it safe, apart from the data backup.\n\
+         \x20 - the attachments folder {attachments}: copy it separately.\n",
+        attachments = attachments.display()
+    )
+}
+
+/// Split a PostgreSQL URL into the URL without its password and the password, so that
+/// the password reaches `pg_dump`/`pg_restore` through `PGPASSWORD` and never appears on
+/// a command line (which every local user can read in `ps`).
+fn split_pg_password(url: &str) -> anyhow::Result<(String, Option<String>)> {
+    let mut u = reqwest::Url::parse(url).map_err(|e| anyhow::anyhow!("数据库地址无法解析：{e}"))?;
+    let mut password = u.password().map(percent_decode);
+    if password.is_some() && u.set_password(None).is_err() {
+        bail!("数据库地址无法解析：无法去除其中的密码");
+    }
+    // libpq also takes the password as a query parameter.
+    let pairs: Vec<(String, String)> = u.query_pairs().into_owned().collect();
+    if pairs.iter().any(|(k, _)| k == "password") {
+        let mut kept = Vec::new();
+        for (k, v) in pairs {
+            if k == "password" {
+                password = Some(v);
+            } else {
+                kept.push((k, v));
+            }
+        }
+        if kept.is_empty() {
+            u.set_query(None);
+        } else {
+            u.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
+    Ok((u.to_string(), password.filter(|p| !p.is_empty())))
+}
+
+/// Decode `%XX` escapes (URL user-info is percent-encoded).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = s.get(i + 1..i + 3).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The SQLite file the configuration actually uses: the path of a `sqlite:` URL, or
+/// `DATA_DIR/qingfeng.db` when none is configured.
+fn sqlite_file(cfg: &Config) -> anyhow::Result<PathBuf> {
+    let url = cfg.database_url.trim();
+    if url.is_empty() {
+        return Ok(cfg.data_dir.join("qingfeng.db"));
+    }
+    if !url.starts_with("sqlite:") {
+        bail!("不支持的数据库地址（只支持 sqlite: 与 postgres://）");
+    }
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        bail!("内存数据库无法恢复备份，请配置数据库文件路径");
+    }
+    let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url).context("数据库地址无法解析")?;
+    Ok(opts.get_filename().to_path_buf())
+}
+
+/// `path` with `suffix` appended to its file name (`qingfeng.db` → `qingfeng.db-wal`).
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_os_string();
+    s.push(suffix);
+    PathBuf::from(s)
 }
 
 async fn restore(cfg: &Config, from: &Path, force: bool) -> anyhow::Result<ExitCode> {
@@ -456,12 +571,13 @@ async fn restore(cfg: &Config, from: &Path, force: bool) -> anyhow::Result<ExitC
     }
     let url = cfg.effective_database_url();
     if url.starts_with("postgres") {
-        let status = std::process::Command::new("pg_restore")
-            .args(["--clean", "--if-exists", "--no-owner", "--dbname"])
-            .arg(&url)
-            .arg(from)
-            .status();
-        return match status {
+        let (url, password) = split_pg_password(&url)?;
+        let mut cmd = std::process::Command::new("pg_restore");
+        cmd.args(["--clean", "--if-exists", "--no-owner", "--dbname"]).arg(&url).arg(from);
+        if let Some(pw) = password {
+            cmd.env("PGPASSWORD", pw);
+        }
+        return match cmd.status() {
             Ok(s) if s.success() => {
                 println!("已恢复 · restored from {}", from.display());
                 Ok(ExitCode::SUCCESS)
@@ -473,6 +589,7 @@ async fn restore(cfg: &Config, from: &Path, force: bool) -> anyhow::Result<ExitC
             ),
         };
     }
+    let target = sqlite_file(cfg)?;
     // Check the backup is a Qingfeng database before touching anything (read-only).
     let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(from).read_only(true);
     let ok = match sqlx::SqlitePool::connect_with(opts).await {
@@ -486,22 +603,23 @@ async fn restore(cfg: &Config, from: &Path, force: bool) -> anyhow::Result<ExitC
     if !ok {
         bail!("{} 不是清丰平台的数据库备份", from.display());
     }
-    let target = cfg.data_dir.join("qingfeng.db");
     if target.exists() {
         if !force {
-            bail!("数据目录中已有数据库 {}；确认覆盖请加 --force（原库会改名保留）", target.display());
+            bail!("已有数据库 {}；确认覆盖请加 --force（原库会改名保留）", target.display());
         }
-        let keep = cfg.data_dir.join(format!("qingfeng.db.before-restore-{}", chrono::Utc::now().format("%Y%m%d%H%M%S")));
+        let keep = with_suffix(&target, &format!(".before-restore-{}", chrono::Utc::now().format("%Y%m%d%H%M%S")));
         std::fs::rename(&target, &keep)?;
         for ext in ["-wal", "-shm"] {
-            let side = cfg.data_dir.join(format!("qingfeng.db{ext}"));
+            let side = with_suffix(&target, ext);
             if side.exists() {
                 std::fs::remove_file(side)?;
             }
         }
         println!("原数据库已保留为 · previous database kept as {}", keep.display());
     }
-    std::fs::create_dir_all(&cfg.data_dir)?;
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
     std::fs::copy(from, &target)?;
     println!("已恢复 · restored {} → {}", from.display(), target.display());
     Ok(ExitCode::SUCCESS)
@@ -525,5 +643,34 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_taken_out_of_postgres_urls() {
+        let (url, pw) = split_pg_password("postgres://qf:s%40cret%2F1@127.0.0.1:5432/qf?sslmode=disable").unwrap();
+        assert_eq!(url, "postgres://qf@127.0.0.1:5432/qf?sslmode=disable");
+        assert_eq!(pw.as_deref(), Some("s@cret/1"));
+        let (url, pw) = split_pg_password("postgresql://qf@db/qf?password=p%26w&sslmode=require").unwrap();
+        assert_eq!(url, "postgresql://qf@db/qf?sslmode=require");
+        assert_eq!(pw.as_deref(), Some("p&w"));
+        let (url, pw) = split_pg_password("postgres://qf@db/qf").unwrap();
+        assert_eq!((url.as_str(), pw), ("postgres://qf@db/qf", None));
+        assert_eq!(percent_decode("%E6%B8%85%zz%4"), "清%zz%4");
+    }
+
+    #[test]
+    fn restore_targets_the_configured_sqlite_file() {
+        let cfg = Config { data_dir: PathBuf::from("/srv/qf"), ..Config::default() };
+        assert_eq!(sqlite_file(&cfg).unwrap(), PathBuf::from("/srv/qf/qingfeng.db"));
+        let cfg = Config { database_url: "sqlite:///var/lib/qf/main.db?mode=rwc".into(), ..cfg };
+        assert_eq!(sqlite_file(&cfg).unwrap(), PathBuf::from("/var/lib/qf/main.db"));
+        let cfg = Config { database_url: "sqlite::memory:".into(), ..cfg };
+        assert!(sqlite_file(&cfg).is_err());
+        assert_eq!(with_suffix(Path::new("/a/b.db"), "-wal"), PathBuf::from("/a/b.db-wal"));
     }
 }

@@ -6,6 +6,8 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 use super::{AppState, Ctx, Form, Pager, Query, render, render_with};
@@ -26,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/orgs/{id}", get(org_page))
         .route("/console/grids", get(grids))
         .route("/console/grids/{id}", get(grid_page))
+        .route("/console/grids/{id}/worker", post(grid_assign))
         .route("/console/users", get(users_page).post(user_create))
         .route("/console/users/{id}/disable", post(user_disable))
         .route("/console/users/{id}/enable", post(user_enable))
@@ -201,7 +204,7 @@ async fn grids(State(st): State<AppState>, ctx: Ctx, Query(f): Query<GridFilter>
     let townships = registry::children(&st.db, &st.cfg.county_code)
         .await?
         .into_iter()
-        .filter(|t| scope.covers(&t.code, None) || t.code.starts_with(&scope.division) || scope.division.starts_with(&t.code))
+        .filter(|t| scope.covers_division(&t.code) || scope.division.starts_with(&t.code))
         .collect();
     render(&GridsPage { ctx: &ctx, title: ctx.t("menu.grids"), items: page.items, pager, township: f.township, q, townships })
 }
@@ -212,12 +215,49 @@ struct GridPage<'a> {
     ctx: &'a Ctx,
     title: String,
     grid: Grid,
+    /// Grid workers who may be assigned, when the viewer may assign them.
+    candidates: Option<Vec<User>>,
 }
 
 async fn grid_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Html<String>, AppError> {
     let user = ctx.require(&perms::REGISTRY_READ)?;
     let grid = registry::grid(&st.db, &user.scope(), parse_id(&id)?).await?;
-    render(&GridPage { ctx: &ctx, title: grid.name.clone(), grid })
+    let candidates = if user.can(&perms::GRIDS_MANAGE) { Some(grid_workers_for(&st, user, &grid).await?) } else { None };
+    render(&GridPage { ctx: &ctx, title: grid.name.clone(), grid, candidates })
+}
+
+/// Grid workers in the viewer's scope whose own scope covers the grid's village.
+async fn grid_workers_for(st: &AppState, viewer: &User, grid: &Grid) -> Result<Vec<User>, AppError> {
+    let all = users::with_role(&st.db, &viewer.scope(), Role::GridWorker).await?;
+    Ok(all.into_iter().filter(|u| grid.village_code.starts_with(&u.scope_division)).collect())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AssignForm {
+    csrf: String,
+    user_id: String,
+}
+
+async fn grid_assign(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<AssignForm>,
+) -> Result<Response, AppError> {
+    let me = ctx.require(&perms::GRIDS_MANAGE)?;
+    ctx.check_csrf(&f.csrf)?;
+    let grid = registry::grid(&st.db, &me.scope(), parse_id(&id)?).await?;
+    let worker = match f.user_id.trim() {
+        "" => None,
+        raw => {
+            let wanted = parse_id(raw)?;
+            let ok = grid_workers_for(&st, me, &grid).await?.into_iter().find(|u| u.id == wanted);
+            Some(ok.ok_or_else(|| AppError::bad_request("grid.worker", "所选账号不是本网格所在区域的网格员"))?.id)
+        }
+    };
+    registry::assign_grid_worker(&st.db, &me.scope(), grid.id, worker, &actor_of(me), st.clock.now_ms()).await?;
+    Ok(Redirect::to(&format!("/console/grids/{}", grid.id)).into_response())
 }
 
 /// An account as listed, with its ID number as the viewer may see it.
@@ -236,6 +276,7 @@ struct UsersPage<'a> {
     q: String,
     roles: &'static [Role],
     townships: Vec<Division>,
+    orgs: Vec<Organisation>,
     error: Option<AppError>,
     notice: Option<String>,
 }
@@ -253,8 +294,11 @@ async fn users_view(
     let q = params.q.clone().unwrap_or_default();
     let pager = Pager::new(&page, "/console/users", &[("q", &q)]);
     let rows = page.items.into_iter().map(|u| UserRow { id_number: u.id_number_for(me, &st.pii).unwrap_or_default(), user: u }).collect();
-    let townships = registry::children(&st.db, &st.cfg.county_code).await?;
-    let page = UsersPage { ctx, title: ctx.t("menu.users"), rows, pager, q, roles: ALL_ROLES, townships, error, notice };
+    let townships =
+        registry::children(&st.db, &st.cfg.county_code).await?.into_iter().filter(|t| me.scope().covers_division(&t.code)).collect();
+    let all = ListQuery { per_page: Some(crate::listing::MAX_PER_PAGE.to_string()), sort: Some("name".into()), ..Default::default() };
+    let orgs = registry::list_orgs(&st.db, &me.scope(), None, &ListParams::parse(&all, registry::ORG_SORT, "name")?).await?.items;
+    let page = UsersPage { ctx, title: ctx.t("menu.users"), rows, pager, q, roles: ALL_ROLES, townships, orgs, error, notice };
     render_with(&page, page.error.as_ref())
 }
 
@@ -262,41 +306,43 @@ async fn users_page(State(st): State<AppState>, ctx: Ctx, Query(list): Query<Lis
     users_view(&st, &ctx, &list, None, None).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct UserForm {
-    csrf: String,
-    username: String,
-    display_name: String,
-    password: String,
-    role: String,
-    scope_division: String,
-    phone: String,
-    id_number: String,
-}
-
-async fn user_create(State(st): State<AppState>, ctx: Ctx, Form(f): Form<UserForm>) -> Result<Response, AppError> {
+/// The new-account form: fixed fields plus one checkbox per role (`role.<key>`), so
+/// it is read as a map (repeated keys do not fit a plain form struct).
+async fn user_create(State(st): State<AppState>, ctx: Ctx, Form(f): Form<HashMap<String, String>>) -> Result<Response, AppError> {
     let me = ctx.require(&perms::USERS_MANAGE)?;
-    ctx.check_csrf(&f.csrf)?;
+    let field = |k: &str| f.get(k).map(|v| v.trim()).unwrap_or("");
+    ctx.check_csrf(field("csrf"))?;
     let result = async {
-        let role = Role::parse(&f.role)?;
-        if role == Role::SystemAdmin && !me.has_role(Role::SystemAdmin) {
-            return Err(AppError::forbidden("user.role_denied", "只有系统管理员可以创建系统管理员"));
+        let mut roles = Vec::new();
+        for key in f.keys().filter_map(|k| k.strip_prefix("role.")).chain(Some(field("role")).filter(|r| !r.is_empty())) {
+            roles.push(Role::parse(key)?);
         }
-        let division = registry::normalise_code(if f.scope_division.is_empty() { &me.scope_division } else { &f.scope_division })?;
-        if !me.scope().covers(&division, None) {
+        roles.sort_by_key(|r| r.key());
+        roles.dedup();
+        if !me.has_role(Role::SystemAdmin)
+            && let Some(r) = roles.iter().find(|r| !me.has_role(**r) && (**r == Role::SystemAdmin || **r == Role::CountyAdmin))
+        {
+            return Err(AppError::forbidden("user.role_denied", format!("您不能授予“{}”角色", r.zh())));
+        }
+        let division =
+            registry::normalise_code(if field("scope_division").is_empty() { &me.scope_division } else { field("scope_division") })?;
+        if !me.scope().covers_division(&division) {
             return Err(crate::auth::Scope::denied());
         }
+        let org_id = match field("org_id") {
+            "" => None,
+            raw => Some(registry::org(&st.db, &me.scope(), parse_id(raw)?).await?.id),
+        };
         let new = NewUser {
             county_code: &st.cfg.county_code,
-            username: f.username.trim(),
-            display_name: &f.display_name,
-            password: &f.password,
-            org_id: None,
+            username: field("username"),
+            display_name: field("display_name"),
+            password: f.get("password").map(String::as_str).unwrap_or(""),
+            org_id,
             scope_division: &division,
-            roles: &[role],
-            phone: f.phone.trim(),
-            id_number: Some(f.id_number.as_str()).filter(|s| !s.trim().is_empty()),
+            roles: &roles,
+            phone: field("phone"),
+            id_number: Some(field("id_number")).filter(|s| !s.is_empty()),
             must_change_password: true,
             is_demo: false,
         };
@@ -304,7 +350,7 @@ async fn user_create(State(st): State<AppState>, ctx: Ctx, Form(f): Form<UserFor
     }
     .await;
     match result {
-        Ok(_) => users_view(&st, &ctx, &ListQuery::default(), None, Some(format!("已创建账号 {}", f.username.trim()))).await,
+        Ok(_) => users_view(&st, &ctx, &ListQuery::default(), None, Some(format!("已创建账号 {}", field("username")))).await,
         Err(e) => users_view(&st, &ctx, &ListQuery::default(), Some(e), None).await,
     }
 }
@@ -370,8 +416,18 @@ async fn password_submit(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Pas
     let u = ctx.require_user()?;
     ctx.check_csrf(&f.csrf)?;
     let result = async {
+        // The same throttle and concurrency cap as signing in: a session must not become
+        // a way to guess the password or to load the machine with Argon2.
+        let now = st.clock.now_ms();
+        session::check_throttle(&st.db, &st.cfg, &u.username, &ctx.ip, now).await?;
+        let _permit = tokio::time::timeout(std::time::Duration::from_secs(10), st.login_gate.acquire())
+            .await
+            .map_err(|_| AppError::unavailable("auth.busy", "系统繁忙，请稍后再试"))?
+            .map_err(AppError::internal)?;
         let stored = users::password_hash(&st.db, u.id).await?.unwrap_or_default();
-        if !users::verify_password(&f.old, &stored).await? {
+        let ok = users::verify_password(&f.old, &stored).await?;
+        session::record_attempt(&st.db, &u.username, &ctx.ip, ok, now).await?;
+        if !ok {
             return Err(AppError::bad_request("password.old_wrong", "原密码不正确"));
         }
         if f.new != f.repeat {
@@ -405,8 +461,8 @@ struct TokensPage<'a> {
 }
 
 async fn tokens_view(st: &AppState, ctx: &Ctx, secret: Option<String>, error: Option<AppError>) -> Result<Response, AppError> {
-    ctx.require(&perms::TOKENS_MANAGE)?;
-    let tokens = session::list_tokens(&st.db).await?;
+    let me = ctx.require(&perms::TOKENS_MANAGE)?;
+    let tokens = session::list_tokens(&st.db, &me.scope()).await?;
     let page = TokensPage { ctx, title: ctx.t("menu.tokens"), tokens, secret, error };
     render_with(&page, page.error.as_ref())
 }
@@ -430,13 +486,23 @@ async fn token_create(State(st): State<AppState>, ctx: Ctx, Form(f): Form<TokenF
     let result = async {
         let target = users::by_username(&st.db, f.username.trim())
             .await?
-            .ok_or_else(|| AppError::bad_request("token.user", format!("账号“{}”不存在", f.username.trim())))?;
-        if !me.scope().covers(&target.scope_division, target.org_id) {
-            return Err(crate::auth::Scope::denied());
-        }
+            .filter(|t| me.scope().covers(&t.scope_division, t.org_id))
+            .ok_or_else(|| AppError::bad_request("token.user", format!("账号“{}”不存在或不在您的管辖范围内", f.username.trim())))?;
         let perms: Vec<String> =
             f.permissions.split([',', '，', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
-        session::create_token(&st.db, target.id, &f.name, &perms, None, &actor_of(me), st.clock.now_ms()).await
+        let known = st.permissions();
+        session::create_token(
+            &st.db,
+            session::Issuer::Person(me),
+            target.id,
+            &f.name,
+            &perms,
+            &known,
+            None,
+            &actor_of(me),
+            st.clock.now_ms(),
+        )
+        .await
     }
     .await;
     match result {
@@ -453,7 +519,7 @@ async fn token_revoke(
 ) -> Result<Response, AppError> {
     let me = ctx.require(&perms::TOKENS_MANAGE)?;
     ctx.check_csrf(&f.csrf)?;
-    session::revoke_token(&st.db, parse_id(&id)?, &actor_of(me), st.clock.now_ms()).await?;
+    session::revoke_token(&st.db, &me.scope(), parse_id(&id)?, &actor_of(me), st.clock.now_ms()).await?;
     Ok(Redirect::to("/console/tokens").into_response())
 }
 
@@ -463,13 +529,21 @@ struct AuditPage<'a> {
     ctx: &'a Ctx,
     title: &'a str,
     entries: Vec<audit::Entry>,
-    report: audit::Report,
+    report: Option<audit::Report>,
 }
 
-async fn audit_page(State(st): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppError> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AuditQuery {
+    verify: String,
+}
+
+/// The latest entries of the county; the whole chain is checked on request (it reads
+/// every entry, so it is not done on every view).
+async fn audit_page(State(st): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Html<String>, AppError> {
     ctx.require(&perms::AUDIT_READ)?;
-    let entries = audit::recent(&st.db, None, 100, 0).await?;
-    let report = audit::verify(&st.db).await?;
+    let entries = audit::recent(&st.db, Some(&st.cfg.county_code), 100, 0).await?;
+    let report = if q.verify == "1" { Some(audit::verify(&st.db).await?) } else { None };
     render(&AuditPage { ctx: &ctx, title: ctx.t("menu.audit"), entries, report })
 }
 

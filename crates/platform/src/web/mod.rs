@@ -20,7 +20,6 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tokio::sync::Semaphore;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth::Permission;
@@ -115,6 +114,15 @@ pub trait Module: Send + Sync + 'static {
     }
 }
 
+/// The platform's permissions and those `modules` declare.
+pub fn all_permissions(modules: &[Arc<dyn Module>]) -> Vec<&'static Permission> {
+    let mut p: Vec<&'static Permission> = crate::auth::perms::ALL.iter().collect();
+    for m in modules {
+        p.extend(m.permissions().iter());
+    }
+    p
+}
+
 /// What every handler can reach.
 pub struct Inner {
     pub db: Db,
@@ -164,6 +172,11 @@ impl AppState {
         h
     }
 
+    /// Every permission: the platform's and each module's.
+    pub fn permissions(&self) -> Vec<&'static Permission> {
+        all_permissions(&self.modules)
+    }
+
     /// Every recurring job for the configured county.
     pub fn recurring_jobs(&self) -> Vec<crate::jobs::Recurring> {
         let county = &self.cfg.county_code;
@@ -186,6 +199,7 @@ pub struct Ctx {
     pub session: Option<Session>,
     /// The double-submit token for forms shown before login.
     pub prelogin: String,
+    /// The path and query string of this request.
     pub path: String,
     pub ip: String,
     pub session_cookie: Option<String>,
@@ -211,9 +225,18 @@ impl Ctx {
     pub fn check_csrf(&self, given: &str) -> Result<(), AppError> {
         if !given.is_empty() && session::same_secret(given, self.csrf()) { Ok(()) } else { Err(AppError::csrf()) }
     }
-    /// The signed-in user, or a redirect to the login page.
+    /// This page's address, percent-encoded for a `next=` parameter.
+    pub fn path_param(&self) -> String {
+        urlencode(&self.path)
+    }
+    /// The signed-in user, or a redirect to the login page. An account that must change
+    /// its initial password is sent to do that first.
     pub fn require_user(&self) -> Result<&User, AppError> {
-        self.user().ok_or_else(AppError::unauthorized)
+        let u = self.user().ok_or_else(AppError::unauthorized)?;
+        if u.must_change_password && !self.path.starts_with("/console/password") {
+            return Err(AppError::new(StatusCode::SEE_OTHER, "auth.must_change_password", "请先修改初始密码"));
+        }
+        Ok(u)
     }
     /// The signed-in user holding `perm`.
     pub fn require(&self, perm: &Permission) -> Result<&User, AppError> {
@@ -299,9 +322,15 @@ async fn load_ctx(State(st): State<AppState>, mut req: Request, next: Next) -> R
     let existing_pre = cookie(headers, PRELOGIN_COOKIE).filter(|v| v.len() >= 32).map(str::to_string);
     let new_pre = existing_pre.is_none().then(session::random_token);
     let prelogin = existing_pre.or(new_pre.clone()).unwrap_or_default();
-    let ctx = Ctx { lang, session, prelogin, path: req.uri().path().to_string(), ip, session_cookie: token };
+    let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let ctx = Ctx { lang, session, prelogin, path, ip, session_cookie: token };
     req.extensions_mut().insert(ctx);
+    let signed_in = req.extensions().get::<Ctx>().is_some_and(|c| c.session.is_some());
     let mut resp = next.run(req).await;
+    // Pages of a signed-in person (tokens and secrets shown once among them) are never cached.
+    if signed_in {
+        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if let Some(p) = new_pre {
         resp.headers_mut().append(header::SET_COOKIE, set_cookie(&st.cfg, PRELOGIN_COOKIE, &p, None));
     }
@@ -328,7 +357,7 @@ pub fn router(state: AppState) -> Router {
     let limit = usize::try_from(state.cfg.max_upload_mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX);
     app.fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), load_ctx))
-        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -364,20 +393,27 @@ async fn static_file(Path(file): Path<String>) -> Response {
     ([(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
 }
 
-#[derive(serde::Deserialize)]
-struct NextQuery {
-    next: Option<String>,
+/// `next` if it is a path on this site, so that a link cannot send people elsewhere:
+/// it must start with one `/` (not `//` or `/\\`) and hold no control characters,
+/// spaces or backslashes (browsers drop a tab, turning `/\t/evil` into `//evil`).
+pub fn local_path(next: &str) -> Option<&str> {
+    let mut chars = next.chars();
+    let ok = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && next.chars().all(|c| !c.is_control() && !c.is_whitespace() && c != '\\');
+    ok.then_some(next)
 }
 
-async fn set_lang(
-    State(st): State<AppState>,
-    Path(lang): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<NextQuery>,
-) -> Response {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct NextQuery {
+    next: String,
+}
+
+async fn set_lang(State(st): State<AppState>, Path(lang): Path<String>, Query(q): Query<NextQuery>) -> Response {
     let value = if lang == "en" { "en" } else { "zh" };
-    // Only local paths, so the switch cannot be used to send people elsewhere.
-    let next = q.next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
-    let mut resp = Redirect::to(&next).into_response();
+    let next = local_path(&q.next).unwrap_or("/");
+    let mut resp = Redirect::to(next).into_response();
     resp.headers_mut().append(header::SET_COOKIE, set_cookie(&st.cfg, "lang", value, Some(365 * 86400)));
     resp
 }
@@ -402,6 +438,9 @@ struct ErrorPage<'a> {
 pub fn error_page(e: &AppError) -> Response {
     if e.status == StatusCode::UNAUTHORIZED && e.code == "auth.required" {
         return Redirect::to("/login").into_response();
+    }
+    if e.code == "auth.must_change_password" {
+        return Redirect::to("/console/password").into_response();
     }
     let page = ErrorPage { status: e.status.as_u16(), code: e.code, message: &e.message };
     match page.render() {
@@ -458,4 +497,20 @@ pub fn urlencode(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        for ok in ["/", "/console", "/console/grids?township=410922100&page=2", "/%E4%B8%AD"] {
+            assert_eq!(local_path(ok), Some(ok));
+        }
+        for bad in ["", "console", "//evil.example", "/\\evil.example", "/\t/evil.example", "/\n", "/ /x", "https://evil.example", "/a\\b"]
+        {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
 }

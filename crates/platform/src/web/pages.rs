@@ -53,7 +53,7 @@ pub struct LoginQuery {
 
 /// Only local paths may follow a login.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/console" }
+    super::local_path(next).unwrap_or("/console")
 }
 
 pub async fn login_form(ctx: Ctx, Query(q): Query<LoginQuery>) -> Result<Response, AppError> {

@@ -1,8 +1,40 @@
 //! The audit chain detects edited, removed and cut-off entries, on both databases.
+//! The database itself refuses to edit or remove entries; only someone who can drop its
+//! triggers (a DBA) gets that far, and then the chain shows where.
 
 use qingfeng_platform::audit::{self, Actor, Change};
-use qingfeng_platform::on_db;
 use qingfeng_platform::testing;
+use qingfeng_platform::{Db, on_db};
+
+/// The database refuses UPDATE and DELETE on `audit_log` (and TRUNCATE on PostgreSQL).
+/// The chain must hold entries 1–3 (a statement that touches no row fires no trigger).
+async fn assert_append_only(db: &Db, name: &str) {
+    for sql in ["UPDATE audit_log SET detail = '{\"n\":300}' WHERE seq = 3", "DELETE FROM audit_log WHERE seq = 2", "DELETE FROM audit_log"]
+    {
+        let e = on_db!(db, |p| sqlx::query(sql).execute(p).await.map(|_| ())).unwrap_err();
+        assert!(e.to_string().contains("audit_log is append-only"), "{name}: {sql}: {e}");
+    }
+    if let Db::Postgres(p) = db {
+        let e = sqlx::query("TRUNCATE audit_log").execute(p).await.unwrap_err();
+        assert!(e.to_string().contains("audit_log is append-only"), "{name}: TRUNCATE: {e}");
+    }
+}
+
+/// What an attacker with DBA rights does first: drop the append-only triggers.
+async fn drop_append_only_triggers(db: &Db) {
+    match db {
+        Db::Sqlite(p) => {
+            for sql in ["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"] {
+                sqlx::query(sql).execute(p).await.unwrap();
+            }
+        }
+        Db::Postgres(p) => {
+            for sql in ["DROP TRIGGER audit_log_no_update_delete ON audit_log", "DROP TRIGGER audit_log_no_truncate ON audit_log"] {
+                sqlx::query(sql).execute(p).await.unwrap();
+            }
+        }
+    }
+}
 
 #[tokio::test]
 async fn tampering_is_found_exactly_where_it_happened() {
@@ -32,6 +64,15 @@ async fn tampering_is_found_exactly_where_it_happened() {
         let ok = audit::verify(db).await.unwrap();
         assert!(ok.is_intact(), "{}: {:?}", t.name, ok.problems);
         assert_eq!(ok.checked, 8);
+
+        // The database refuses to edit or remove entries, and nothing changed.
+        assert_append_only(db, t.name).await;
+        let ok = audit::verify(db).await.unwrap();
+        assert!(ok.is_intact(), "{}: {:?}", t.name, ok.problems);
+        assert_eq!(ok.checked, 8);
+
+        // A DBA can drop the triggers; from here on the chain is the only defence.
+        drop_append_only_triggers(db).await;
 
         // Edit entry 3 in place.
         on_db!(db, |p| sqlx::query("UPDATE audit_log SET detail = '{\"n\":300}' WHERE seq = 3").execute(p).await.map(|_| ())).unwrap();
@@ -64,6 +105,8 @@ async fn tampering_is_found_exactly_where_it_happened() {
             .unwrap();
             tx.commit().await.unwrap();
         }
+        assert_append_only(&t2.db, t2.name).await;
+        drop_append_only_triggers(&t2.db).await;
         on_db!(&t2.db, |p| sqlx::query("UPDATE audit_log SET hash = 'ff' WHERE seq = 2").execute(p).await.map(|_| ())).unwrap();
         let r = audit::verify(&t2.db).await.unwrap();
         let found: Vec<_> = r.problems.iter().map(|p| (p.seq, p.code)).collect();

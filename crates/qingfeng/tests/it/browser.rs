@@ -72,6 +72,7 @@ async fn staff_sign_in_on_a_phone_reaches_the_dashboard() {
     let shots = screenshot_dir();
     std::fs::write(shots.join("home-390x844.png"), b.screenshot().await.unwrap()).unwrap();
     b.goto(&app.url("/login")).await.unwrap();
+    std::fs::write(shots.join("login-390x844.png"), b.screenshot().await.unwrap()).unwrap();
     b.find(Locator::Id("username")).await.unwrap().send_keys("chengguan").await.unwrap();
     b.find(Locator::Id("password")).await.unwrap().send_keys(PW).await.unwrap();
     b.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
@@ -85,6 +86,13 @@ async fn staff_sign_in_on_a_phone_reaches_the_dashboard() {
     std::fs::write(shots.join("dashboard-390x844.png"), b.screenshot().await.unwrap()).unwrap();
     b.goto(&app.url("/console/grids")).await.unwrap();
     std::fs::write(shots.join("grids-390x844.png"), b.screenshot().await.unwrap()).unwrap();
+    // The English switch keeps the person on the page they were reading.
+    b.find(Locator::Css("a.lang")).await.unwrap().click().await.unwrap();
+    let heading = b.wait().for_element(Locator::Css("nav.crumbs")).await.unwrap().text().await.unwrap();
+    assert!(heading.contains("Console") && heading.contains("Grids"), "{heading}");
+    std::fs::write(shots.join("grids-en-390x844.png"), b.screenshot().await.unwrap()).unwrap();
+    b.goto(&app.url("/console/grids/999999")).await.unwrap();
+    std::fs::write(shots.join("error-390x844.png"), b.screenshot().await.unwrap()).unwrap();
     b.close().await.unwrap();
     app.stop().await;
 }

@@ -81,15 +81,23 @@ fn users_audit_backup_and_restore_on_sqlite() {
     let backup = dir.path().join("backup.db");
     let (code, out, err) = run(qingfeng().args(["--data-dir", d, "backup", "--to", backup.to_str().unwrap()]));
     assert_eq!(code, 0, "{out}{err}");
+    // The note about what the backup does not hold: the personal-data key and attachments.
+    let key = dir.path().join("keys").join("pii.key");
+    assert!(out.contains(&format!("个人信息密钥文件 {}", key.display())) && out.contains("NOT included"), "{out}");
+    assert!(out.contains(&dir.path().join("attachments").display().to_string()), "{out}");
     let (code, _, err) = run(qingfeng().args(["--data-dir", d, "backup", "--to", backup.to_str().unwrap()]));
     assert_eq!(code, 1, "never overwrites: {err}");
 
-    // Tamper with the live database: verify names the entry and fails.
+    // Tamper with the live database (after dropping the append-only triggers, as only a
+    // DBA could): verify names the entry and fails.
     let db_path = dir.path().join("qingfeng.db");
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let db = qingfeng_platform::Db::connect(&format!("sqlite://{}", db_path.display())).await.unwrap();
         if let qingfeng_platform::Db::Sqlite(p) = &db {
+            let refused = sqlx::query("UPDATE audit_log SET actor = 'system:nobody' WHERE seq = 2").execute(p).await.unwrap_err();
+            assert!(refused.to_string().contains("append-only"), "{refused}");
+            sqlx::query("DROP TRIGGER audit_log_no_update").execute(p).await.unwrap();
             sqlx::query("UPDATE audit_log SET actor = 'system:nobody' WHERE seq = 2").execute(p).await.unwrap();
         }
         db.close().await;
@@ -114,4 +122,141 @@ fn users_audit_backup_and_restore_on_sqlite() {
     std::fs::write(&junk, b"not a database").unwrap();
     let (code, _, _) = run(qingfeng().args(["--data-dir", d, "restore", "--from", junk.to_str().unwrap(), "--force"]));
     assert_eq!(code, 1);
+}
+
+#[test]
+fn restore_goes_into_the_configured_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let live = dir.path().join("custom.db");
+    std::fs::write(dir.path().join("qingfeng.toml"), format!("database_url = \"sqlite://{}\"\n", live.display())).unwrap();
+    let (code, out, err) =
+        run(qingfeng().args(["--data-dir", d, "user", "add", "--username", "ops", "--name", "运维", "--role", "system_admin"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(live.is_file());
+    let backup = dir.path().join("backup.db");
+    let (code, out, err) = run(qingfeng().args(["--data-dir", d, "backup", "--to", backup.to_str().unwrap()]));
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = run(qingfeng().args(["--data-dir", d, "restore", "--from", backup.to_str().unwrap()]));
+    assert_eq!(code, 1);
+    assert!(err.contains("custom.db") && err.contains("--force"), "{err}");
+    let (code, out, err) = run(qingfeng().args(["--data-dir", d, "restore", "--from", backup.to_str().unwrap(), "--force"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&format!("→ {}", live.display())), "{out}");
+    assert!(!dir.path().join("qingfeng.db").exists(), "nothing restored beside the configured file");
+    let kept = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().starts_with("custom.db.before-restore-"));
+    assert!(kept, "the previous database is kept");
+    let (code, out, _) = run(qingfeng().args(["--data-dir", d, "user", "list"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("ops"), "{out}");
+}
+
+#[test]
+fn demo_data_is_refused_on_a_database_with_real_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (code, out, err) =
+        run(qingfeng().args(["--data-dir", d, "user", "add", "--username", "ops", "--name", "运维", "--role", "system_admin"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let mut child = qingfeng()
+        .args(["--data-dir", d, "serve", "--demo", "--bind", "127.0.0.1:0"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The server must stop by itself; never let the test hang on it.
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`serve --demo` kept running on a database with real accounts");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!status.success(), "{err}");
+    assert!(err.contains("--demo 只能用于演示库或空库") && err.contains("正式（非演示）账号"), "{err}");
+    // Not one demo account was created.
+    let (code, out, _) = run(qingfeng().args(["--data-dir", d, "user", "list"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("ops") && !out.contains("grid01") && !out.contains("\tadmin\t"), "{out}");
+}
+
+/// On PostgreSQL, `backup` and `restore` run pg_dump/pg_restore with the password in
+/// `PGPASSWORD`, never on the command line. Stand-ins first on PATH record what they got.
+#[cfg(unix)]
+#[test]
+fn backup_and_restore_on_postgres_keep_the_password_off_the_command_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(base) = qingfeng_platform::testing::postgres_url() else { return };
+    let real =
+        |name: &str| std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).map(|d| d.join(name)).find(|p| p.is_file());
+    let (Some(pg_dump), Some(pg_restore)) = (real("pg_dump"), real("pg_restore")) else {
+        eprintln!("pg_dump/pg_restore not installed: skipped");
+        return;
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tdb = rt.block_on(qingfeng_platform::testing::postgres(&base)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    for (name, target) in [("pg_dump", &pg_dump), ("pg_restore", &pg_restore)] {
+        let log = dir.path().join(format!("{name}.log"));
+        let script = format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{log}'\nprintf 'PGPASSWORD=%s\\n' \"$PGPASSWORD\" >> '{log}'\nexec '{target}' \"$@\"\n",
+            log = log.display(),
+            target = target.display()
+        );
+        let path = bin.join(name);
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path =
+        std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())))
+            .unwrap();
+    let pg = |args: &[&str]| {
+        let mut c = qingfeng();
+        c.env("QINGFENG_DATABASE_URL", &tdb.url).env("PATH", &path).env_remove("PGPASSWORD").arg("--data-dir").arg(d).args(args);
+        run(&mut c)
+    };
+    let password = tdb.url.split_once("://").and_then(|(_, rest)| rest.split_once('@')).and_then(|(cred, _)| cred.split_once(':'));
+    let (code, out, err) = pg(&["user", "add", "--username", "ops", "--name", "运维", "--role", "system_admin"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    let dump = dir.path().join("qingfeng.dump");
+    let (code, out, err) = pg(&["backup", "--to", dump.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(dump.is_file() && out.contains("pg_dump") && out.contains("NOT included"), "{out}");
+    let (code, out, err) = pg(&["user", "add", "--username", "later", "--name", "后加", "--role", "dept_staff"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = pg(&["restore", "--from", dump.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = pg(&["user", "list"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("ops") && !out.contains("later"), "{out}");
+    let (code, out, _) = pg(&["audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+
+    for name in ["pg_dump", "pg_restore"] {
+        let log = std::fs::read_to_string(dir.path().join(format!("{name}.log"))).unwrap();
+        let (args, env) = log.rsplit_once("PGPASSWORD=").unwrap();
+        assert!(args.contains("postgres"), "{name} got the database URL: {args}");
+        if let Some((user, pw)) = password {
+            assert!(
+                !args.contains(&format!("{user}:{pw}@")) && !args.contains("password"),
+                "{name} got the password on its command line: {args}"
+            );
+            assert_eq!(env.trim_end(), pw, "{name} gets the password through PGPASSWORD");
+        }
+    }
 }
