@@ -19,6 +19,11 @@ pub struct Config {
     pub county_code: String,
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub cookie_secure: bool,
+    /// Behind one reverse proxy (nginx) that appends the client's address to
+    /// `X-Forwarded-For`, take the client address from there (its last entry) for login
+    /// throttling and the audit trail. Leave off when clients reach Qingfeng directly,
+    /// or anyone could claim any address.
+    pub trust_forwarded_for: bool,
     /// How long a staff session lasts without activity, in hours.
     pub session_hours: i64,
     /// Base64 of 64 bytes: the key for personal data (32 bytes encryption + 32 bytes
@@ -48,6 +53,7 @@ impl Default for Config {
             bind: "127.0.0.1:8080".into(),
             county_code: "410922".into(),
             cookie_secure: false,
+            trust_forwarded_for: false,
             session_hours: 12,
             pii_key: String::new(),
             max_upload_mib: 20,

@@ -105,6 +105,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("action.save", "保存", "Save"),
     ("grid.assign", "配置网格员", "Assign the grid worker"),
     ("grid.none", "（不配）", "(none)"),
+    ("grid.unassigned", "未配网格员", "No grid worker"),
     ("action.create", "创建", "Create"),
     ("action.revoke", "撤销", "Revoke"),
     ("token.once", "请立即复制令牌，它只显示这一次：", "Copy the token now; it is shown only once:"),

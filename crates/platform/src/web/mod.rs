@@ -294,6 +294,14 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     })
 }
 
+/// The client address a trusted reverse proxy appended to `X-Forwarded-For` (the last
+/// entry; earlier ones come from the client and can be anything).
+fn forwarded_client(headers: &HeaderMap) -> Option<String> {
+    let all: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    let last = all.last()?.rsplit(',').next()?.trim();
+    last.parse::<std::net::IpAddr>().ok().map(|ip| ip.to_string())
+}
+
 /// A `Set-Cookie` value with our flags (HttpOnly, SameSite=Lax, Secure when configured).
 pub fn set_cookie(cfg: &Config, name: &str, value: &str, max_age_secs: Option<i64>) -> HeaderValue {
     let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
@@ -310,7 +318,8 @@ pub fn set_cookie(cfg: &Config, name: &str, value: &str, max_age_secs: Option<i6
 async fn load_ctx(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     let headers = req.headers();
     let lang = Lang::from_cookie(cookie(headers, "lang"));
-    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
+    let ip = if st.cfg.trust_forwarded_for { forwarded_client(headers).unwrap_or(peer) } else { peer };
     let token = cookie(headers, SESSION_COOKIE).map(str::to_string);
     let session = match &token {
         Some(t) => match session::lookup(&st.db, &st.cfg, t, st.clock.now_ms()).await {
@@ -501,7 +510,20 @@ pub fn urlencode(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use super::{forwarded_client, local_path};
+
+    #[test]
+    fn the_proxy_appended_address_counts() {
+        let mut h = axum::http::HeaderMap::new();
+        assert_eq!(forwarded_client(&h), None);
+        h.append("x-forwarded-for", "6.6.6.6, 10.1.2.3".parse().unwrap());
+        assert_eq!(forwarded_client(&h).as_deref(), Some("10.1.2.3"));
+        h.append("x-forwarded-for", "203.0.113.9".parse().unwrap());
+        assert_eq!(forwarded_client(&h).as_deref(), Some("203.0.113.9"));
+        let mut bad = axum::http::HeaderMap::new();
+        bad.append("x-forwarded-for", "not-an-ip".parse().unwrap());
+        assert_eq!(forwarded_client(&bad), None);
+    }
 
     #[test]
     fn only_local_paths_are_followed() {

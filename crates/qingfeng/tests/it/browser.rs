@@ -93,6 +93,20 @@ async fn staff_sign_in_on_a_phone_reaches_the_dashboard() {
     std::fs::write(shots.join("grids-en-390x844.png"), b.screenshot().await.unwrap()).unwrap();
     b.goto(&app.url("/console/grids/999999")).await.unwrap();
     std::fs::write(shots.join("error-390x844.png"), b.screenshot().await.unwrap()).unwrap();
+    // Back in Chinese, sign out and in as the county administrator: the accounts page.
+    b.goto(&app.url("/lang/zh?next=/console")).await.unwrap();
+    b.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+    // Signing out lands on the home page; wait for it before going on.
+    b.wait().for_element(Locator::Css("section.hero")).await.unwrap();
+    b.goto(&app.url("/login")).await.unwrap();
+    b.find(Locator::Id("username")).await.unwrap().send_keys("county").await.unwrap();
+    b.find(Locator::Id("password")).await.unwrap().send_keys(PW).await.unwrap();
+    b.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Id("dashboard")).await.unwrap();
+    b.goto(&app.url("/console/users")).await.unwrap();
+    let width = b.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
+    assert!(width.as_i64().unwrap() <= 390, "accounts page is {width}px wide");
+    std::fs::write(shots.join("users-390x844.png"), b.screenshot().await.unwrap()).unwrap();
     b.close().await.unwrap();
     app.stop().await;
 }
