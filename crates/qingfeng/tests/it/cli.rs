@@ -260,3 +260,56 @@ fn backup_and_restore_on_postgres_keep_the_password_off_the_command_line() {
         }
     }
 }
+
+#[test]
+fn configuration_layers_file_then_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    std::fs::write(dir.path().join("qingfeng.toml"), "bind = \"127.0.0.1:9001\"\nsession_hours = 4\n").unwrap();
+    let (code, out, _) = run(qingfeng().args(["--data-dir", d, "config"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("bind = \"127.0.0.1:9001\"") && out.contains("session_hours = 4"), "{out}");
+    // The environment wins over the file; secrets are masked.
+    let (code, out, _) = run(qingfeng()
+        .args(["--data-dir", d, "config"])
+        .env("QINGFENG_BIND", "0.0.0.0:9002")
+        .env("QINGFENG_DATABASE_URL", "postgres://qf:s3cret@db.example:5432/qf"));
+    assert_eq!(code, 0);
+    assert!(out.contains("bind = \"0.0.0.0:9002\""), "{out}");
+    assert!(out.contains("postgres://qf:***@db.example:5432/qf") && !out.contains("s3cret"), "{out}");
+    // A bad file is a Chinese error, not a panic.
+    std::fs::write(dir.path().join("qingfeng.toml"), "session_hours = \"many\"\n").unwrap();
+    let (code, _, err) = run(qingfeng().args(["--data-dir", d, "config"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("配置错误"), "{err}");
+}
+
+/// The fixture below is TEST DATA with made-up dates for a year no notice covers yet;
+/// it is not an official arrangement and is never shipped.
+const TEST_CALENDAR_2031: &str = "date,kind,name,source\n2031-01-01,holiday,元旦,TEST DATA (not an official notice)\n2031-10-01,holiday,国庆节,TEST DATA (not an official notice)\n2031-10-11,workday,国庆节调休上班,TEST DATA (not an official notice)\n";
+
+#[test]
+fn an_administrator_loads_a_later_years_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let good = dir.path().join("2031.csv");
+    std::fs::write(&good, TEST_CALENDAR_2031).unwrap();
+    let (code, out, err) = run(qingfeng().args(["--data-dir", d, "calendar", "import", good.to_str().unwrap()]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("read=3 stored=3") && out.contains("2031"), "{out}");
+    // A bad row rejects the whole file with its line number, and stores nothing.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "date,kind,name,source\n2032-01-01,holiday,元旦,x\n2032-13-01,holiday,坏日期,x\n").unwrap();
+    let (code, _, err) = run(qingfeng().args(["--data-dir", d, "calendar", "import", bad.to_str().unwrap()]));
+    assert_eq!(code, 1);
+    assert!(err.contains("第 3 行"), "{err}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let years = rt.block_on(async {
+        let db = qingfeng_platform::Db::connect(&format!("sqlite://{}", dir.path().join("qingfeng.db").display())).await.unwrap();
+        let cal = qingfeng_platform::calendar::load(&db).await.unwrap();
+        db.close().await;
+        cal.covered_years()
+    });
+    assert!(years.contains(&2031) && !years.contains(&2032), "{years:?}");
+    assert!(years.contains(&2026), "the built-in years stay");
+}
