@@ -8,7 +8,8 @@ use qingfeng_core::{CalendarError, HolidayCalendar};
 use crate::audit::{self, Actor, Change};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::{on_db, on_tx};
+use crate::on_db;
+use crate::sql::Arg;
 
 const HEADER: &str = "date,kind,name,source";
 
@@ -49,17 +50,13 @@ pub async fn import(db: &Db, text: &str, actor: &Actor, county: &str, now_ms: i6
             qingfeng_core::DayKind::Holiday => "holiday",
             qingfeng_core::DayKind::Workday => "workday",
         };
-        stored += on_tx!(&mut tx, |c| sqlx::query(
-            "INSERT INTO holidays (date, kind, name, source) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name, source = excluded.source"
-        )
-        .bind(date.format("%Y-%m-%d").to_string())
-        .bind(kind)
-        .bind(&day.name)
-        .bind(&day.source)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?;
+        stored += tx
+            .execute(
+                "INSERT INTO holidays (date, kind, name, source) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name, source = excluded.source",
+                &[Arg::from(date.format("%Y-%m-%d").to_string()), Arg::from(kind), Arg::from(&day.name), Arg::from(&day.source)],
+            )
+            .await?;
     }
     let years = parsed.covered_years();
     audit::append(

@@ -12,7 +12,7 @@ use crate::db::{Db, Tx};
 use crate::error::AppError;
 use crate::listing::{ListParams, Page, SortKey, fetch_page};
 use crate::on_tx;
-use crate::sql::Where;
+use crate::sql::{Arg, Where};
 
 const TOWNS_CSV: &str = include_str!("../data/qingfeng_towns_2023.csv");
 const VILLAGES_CSV: &str = include_str!("../data/qingfeng_villages_2023.csv");
@@ -157,22 +157,23 @@ struct NewDivision<'a> {
 }
 
 async fn insert_division(tx: &mut Tx, d: &NewDivision<'_>) -> Result<u64, sqlx::Error> {
-    let r = on_tx!(tx, |c| sqlx::query(
-        "INSERT INTO divisions (code, name, level, parent_code, county_code, kind, lon, lat, source) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (code) DO NOTHING"
-    )
-    .bind(d.code)
-    .bind(d.name)
-    .bind(d.level)
-    .bind(d.parent)
-    .bind(d.county)
-    .bind(d.kind)
-    .bind(d.lon)
-    .bind(d.lat)
-    .bind(SOURCE)
-    .execute(&mut *c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    let r = tx
+        .execute(
+            "INSERT INTO divisions (code, name, level, parent_code, county_code, kind, lon, lat, source) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (code) DO NOTHING",
+            &[
+                Arg::from(d.code),
+                Arg::from(d.name),
+                Arg::from(d.level),
+                Arg::from(d.parent),
+                Arg::from(d.county),
+                Arg::from(d.kind),
+                Arg::from(d.lon),
+                Arg::from(d.lat),
+                Arg::from(SOURCE),
+            ],
+        )
+        .await?;
     Ok(r)
 }
 
@@ -278,19 +279,20 @@ pub async fn load_reference(db: &Db, now_ms: i64) -> Result<LoadSummary, AppErro
     for v in &villages {
         let kind = if v.kind == "居委会" { "community" } else { "rural" };
         let grid_name = format!("{}网格", v.name.trim_end_matches("村委会").trim_end_matches("居委会"));
-        sum.grids += on_tx!(&mut tx, |c| sqlx::query(
-            "INSERT INTO grids (county_code, township_code, village_code, name, kind, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (village_code) DO NOTHING"
-        )
-        .bind(&v.county_code)
-        .bind(&v.town_code)
-        .bind(&v.code)
-        .bind(&grid_name)
-        .bind(kind)
-        .bind(now_ms)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?;
+        sum.grids += tx
+            .execute(
+                "INSERT INTO grids (county_code, township_code, village_code, name, kind, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (village_code) DO NOTHING",
+                &[
+                    Arg::from(&v.county_code),
+                    Arg::from(&v.town_code),
+                    Arg::from(&v.code),
+                    Arg::from(&grid_name),
+                    Arg::from(kind),
+                    Arg::from(now_ms),
+                ],
+            )
+            .await?;
     }
     let county = "410922";
     let mut bodies: Vec<(&str, String, &str, Option<&str>, &str)> =
@@ -479,12 +481,7 @@ pub async fn assign_grid_worker(
 ) -> Result<(), AppError> {
     let g = grid(db, scope, grid_id).await?;
     let mut tx = db.begin().await?;
-    on_tx!(&mut tx, |c| sqlx::query("UPDATE grids SET worker_user_id = $1 WHERE id = $2")
-        .bind(user_id)
-        .bind(grid_id)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    tx.execute("UPDATE grids SET worker_user_id = $1 WHERE id = $2", &[Arg::from(user_id), Arg::from(grid_id)]).await?;
     audit::append(
         &mut tx,
         now_ms,

@@ -16,6 +16,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::on_db;
 use crate::on_tx;
+use crate::sql::Arg;
 use crate::users::{self, User};
 
 pub const SESSION_COOKIE: &str = "qf_session";
@@ -73,14 +74,11 @@ pub async fn check_throttle(db: &Db, cfg: &Config, username: &str, ip: &str, now
 
 /// Record a password check (failures count towards the throttle).
 pub async fn record_attempt(db: &Db, username: &str, ip: &str, success: bool, now_ms: i64) -> Result<(), AppError> {
-    on_db!(db, |p| sqlx::query("INSERT INTO login_attempts (username, ip, at, success) VALUES ($1, $2, $3, $4)")
-        .bind(username)
-        .bind(ip)
-        .bind(now_ms)
-        .bind(success)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
+    db.execute(
+        "INSERT INTO login_attempts (username, ip, at, success) VALUES ($1, $2, $3, $4)",
+        &[Arg::from(username), Arg::from(ip), Arg::from(now_ms), Arg::from(success)],
+    )
+    .await?;
     Ok(())
 }
 
@@ -110,18 +108,11 @@ pub async fn login(db: &Db, cfg: &Config, username: &str, password: &str, ip: &s
     let csrf = random_token();
     let expires = now_ms + cfg.session_hours * 3_600_000;
     let mut tx = db.begin().await?;
-    on_tx!(&mut tx, |c| sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at, ip) VALUES ($1, $2, $3, $4, $5, $4, $6)"
+    tx.execute(
+        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at, ip) VALUES ($1, $2, $3, $4, $5, $4, $6)",
+        &[Arg::from(sha256_hex(&token)), Arg::from(user.id), Arg::from(&csrf), Arg::from(now_ms), Arg::from(expires), Arg::from(ip)],
     )
-    .bind(sha256_hex(&token))
-    .bind(user.id)
-    .bind(&csrf)
-    .bind(now_ms)
-    .bind(expires)
-    .bind(ip)
-    .execute(&mut *c)
-    .await
-    .map(|r| r.rows_affected()))?;
+    .await?;
     let actor = Actor::User { id: user.id, username: user.username.clone() };
     audit::append(
         &mut tx,
@@ -153,11 +144,7 @@ pub async fn lookup(db: &Db, cfg: &Config, token: &str, now_ms: i64) -> Result<O
     .await)?;
     let Some((user_id, csrf, expires, last_seen, created)) = row else { return Ok(None) };
     if expires <= now_ms || now_ms - created > MAX_SESSION_DAYS * 86_400_000 {
-        on_db!(db, |p| sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(sha256_hex(token))
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
+        db.execute("DELETE FROM sessions WHERE id_hash = $1", &[Arg::from(sha256_hex(token))]).await?;
         return Ok(None);
     }
     let Some(user) = users::by_id(db, user_id).await? else { return Ok(None) };
@@ -166,13 +153,11 @@ pub async fn lookup(db: &Db, cfg: &Config, token: &str, now_ms: i64) -> Result<O
     }
     // Sliding expiry, written at most once a minute.
     if now_ms - last_seen > 60_000 {
-        on_db!(db, |p| sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3")
-            .bind(now_ms)
-            .bind(now_ms + cfg.session_hours * 3_600_000)
-            .bind(sha256_hex(token))
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
+        db.execute(
+            "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3",
+            &[Arg::from(now_ms), Arg::from(now_ms + cfg.session_hours * 3_600_000), Arg::from(sha256_hex(token))],
+        )
+        .await?;
     }
     Ok(Some(Session { user, csrf_token: csrf }))
 }
@@ -187,11 +172,7 @@ pub async fn logout(db: &Db, token: &str, now_ms: i64) -> Result<(), AppError> {
         && let Some(user) = users::by_id(db, uid).await?
     {
         let mut tx = db.begin().await?;
-        on_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(sha256_hex(token))
-            .execute(&mut *c)
-            .await
-            .map(|r| r.rows_affected()))?;
+        tx.execute("DELETE FROM sessions WHERE id_hash = $1", &[Arg::from(sha256_hex(token))]).await?;
         let actor = Actor::User { id: uid, username: user.username.clone() };
         audit::append(
             &mut tx,
@@ -213,16 +194,8 @@ pub async fn logout(db: &Db, token: &str, now_ms: i64) -> Result<(), AppError> {
 
 /// Remove expired sessions and old login attempts (a scheduled job).
 pub async fn sweep(db: &Db, now_ms: i64) -> Result<u64, AppError> {
-    let a = on_db!(db, |p| sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now_ms)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
-    let b = on_db!(db, |p| sqlx::query("DELETE FROM login_attempts WHERE at < $1")
-        .bind(now_ms - 30 * 86_400_000)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let a = db.execute("DELETE FROM sessions WHERE expires_at <= $1", &[Arg::from(now_ms)]).await?;
+    let b = db.execute("DELETE FROM login_attempts WHERE at < $1", &[Arg::from(now_ms - 30 * 86_400_000)]).await?;
     Ok(a + b)
 }
 
@@ -340,12 +313,9 @@ const TOKEN_SELECT: &str = "SELECT t.id, t.name, t.prefix, t.user_id, u.username
 pub async fn revoke_token(db: &Db, scope: &crate::auth::Scope, id: i64, actor: &Actor, now_ms: i64) -> Result<(), AppError> {
     let token = token_in_scope(db, scope, id).await?;
     let mut tx = db.begin().await?;
-    let n = on_tx!(&mut tx, |c| sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(now_ms)
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = tx
+        .execute("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", &[Arg::from(now_ms), Arg::from(id)])
+        .await?;
     if n > 0 {
         let detail = serde_json::json!({"name": token.name, "user": token.username});
         audit::append(
@@ -418,12 +388,7 @@ pub async fn authenticate_token(db: &Db, secret: &str, now_ms: i64) -> Result<To
     let user = users::by_id(db, user_id).await?.filter(|u| !u.disabled).ok_or_else(bad)?;
     // Written at most once a minute, so busy machine clients do not queue on the write lock.
     if last_used.is_none_or(|t| now_ms - t > 60_000) {
-        on_db!(db, |p| sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now_ms)
-            .bind(id)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
+        db.execute("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", &[Arg::from(now_ms), Arg::from(id)]).await?;
     }
     Ok(TokenAuth { token_id: id, user, permissions: perms.split(',').map(str::to_string).collect() })
 }

@@ -21,6 +21,8 @@ pub enum Arg {
     Bool(bool),
     Float(f64),
     NullText,
+    NullInt,
+    NullFloat,
 }
 
 impl From<i64> for Arg {
@@ -53,6 +55,21 @@ impl From<f64> for Arg {
         Arg::Float(v)
     }
 }
+impl From<Option<f64>> for Arg {
+    fn from(v: Option<f64>) -> Self {
+        v.map(Arg::Float).unwrap_or(Arg::NullFloat)
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        v.map(Arg::Int).unwrap_or(Arg::NullInt)
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Self {
+        v.map(|t| Arg::Text(t.to_string())).unwrap_or(Arg::NullText)
+    }
+}
 impl From<Option<String>> for Arg {
     fn from(v: Option<String>) -> Self {
         v.map(Arg::Text).unwrap_or(Arg::NullText)
@@ -70,10 +87,27 @@ macro_rules! bind_args {
                 Arg::Bool(v) => q.bind(*v),
                 Arg::Float(v) => q.bind(*v),
                 Arg::NullText => q.bind(None::<String>),
+                Arg::NullInt => q.bind(None::<i64>),
+                Arg::NullFloat => q.bind(None::<f64>),
             };
         }
         q
     }};
+}
+
+impl crate::db::Tx {
+    /// Run one statement written in code with `args` bound to `$1…`, inside this
+    /// transaction; returns the rows affected.
+    pub async fn execute(&mut self, sql: &'static str, args: &[Arg]) -> Result<u64, sqlx::Error> {
+        crate::on_tx!(self, |c| bind_args!(sqlx::query(sql), args).execute(&mut *c).await.map(|r| r.rows_affected()))
+    }
+}
+
+impl Db {
+    /// Run one statement written in code with `args` bound to `$1…`; returns the rows affected.
+    pub async fn execute(&self, sql: &'static str, args: &[Arg]) -> Result<u64, sqlx::Error> {
+        on_db!(self, |p| bind_args!(sqlx::query(sql), args).execute(p).await.map(|r| r.rows_affected()))
+    }
 }
 
 /// A statement under construction.

@@ -9,7 +9,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::listing::{ListParams, Page, SortKey, fetch_page};
 use crate::pii::Pii;
-use crate::sql::{Sql, Where};
+use crate::sql::{Arg, Sql, Where};
 use crate::{on_db, on_tx};
 
 /// 账号 A user account as the platform works with it.
@@ -211,12 +211,8 @@ pub async fn create(db: &Db, pii: &Pii, new: &NewUser<'_>, actor: &Actor, now_ms
     .fetch_one(&mut *c)
     .await)?;
     for r in new.roles {
-        on_tx!(&mut tx, |c| sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(id)
-            .bind(r.key())
-            .execute(&mut *c)
-            .await
-            .map(|r| r.rows_affected()))?;
+        tx.execute("INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[Arg::from(id), Arg::from(r.key())])
+            .await?;
     }
     let roles: Vec<_> = new.roles.iter().map(|r| r.key()).collect();
     audit::append(
@@ -296,20 +292,13 @@ pub async fn set_password(db: &Db, user_id: i64, new_pw: &str, must_change: bool
     let user = by_id(db, user_id).await?.ok_or_else(|| AppError::not_found("user.not_found", "账号不存在"))?;
     let hash = hash_password(new_pw).await?;
     let mut tx = db.begin().await?;
-    on_tx!(&mut tx, |c| sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4")
-        .bind(&hash)
-        .bind(must_change)
-        .bind(now_ms)
-        .bind(user_id)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    tx.execute(
+        "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4",
+        &[Arg::from(&hash), Arg::from(must_change), Arg::from(now_ms), Arg::from(user_id)],
+    )
+    .await?;
     // A new password ends every other session of the account.
-    on_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    tx.execute("DELETE FROM sessions WHERE user_id = $1", &[Arg::from(user_id)]).await?;
     audit::append(
         &mut tx,
         now_ms,
@@ -331,25 +320,18 @@ pub async fn set_password(db: &Db, user_id: i64, new_pw: &str, must_change: bool
 pub async fn set_disabled(db: &Db, user_id: i64, disabled: bool, actor: &Actor, now_ms: i64) -> Result<(), AppError> {
     let user = by_id(db, user_id).await?.ok_or_else(|| AppError::not_found("user.not_found", "账号不存在"))?;
     let mut tx = db.begin().await?;
-    on_tx!(&mut tx, |c| sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
-        .bind(disabled)
-        .bind(now_ms)
-        .bind(user_id)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    tx.execute(
+        "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3",
+        &[Arg::from(disabled), Arg::from(now_ms), Arg::from(user_id)],
+    )
+    .await?;
     if disabled {
-        on_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *c)
-            .await
-            .map(|r| r.rows_affected()))?;
-        on_tx!(&mut tx, |c| sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-            .bind(now_ms)
-            .bind(user_id)
-            .execute(&mut *c)
-            .await
-            .map(|r| r.rows_affected()))?;
+        tx.execute("DELETE FROM sessions WHERE user_id = $1", &[Arg::from(user_id)]).await?;
+        tx.execute(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            &[Arg::from(now_ms), Arg::from(user_id)],
+        )
+        .await?;
     }
     audit::append(
         &mut tx,
