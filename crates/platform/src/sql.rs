@@ -101,6 +101,22 @@ impl crate::db::Tx {
     pub async fn execute(&mut self, sql: &'static str, args: &[Arg]) -> Result<u64, sqlx::Error> {
         crate::on_tx!(self, |c| bind_args!(sqlx::query(sql), args).execute(&mut *c).await.map(|r| r.rows_affected()))
     }
+
+    /// Run a built statement inside this transaction; returns the rows affected.
+    pub async fn execute_sql(&mut self, sql: &Sql) -> Result<u64, sqlx::Error> {
+        crate::on_tx!(self, |c| bind_args!(sqlx::query(AssertSqlSafe(sql.text.clone())), &sql.args)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))
+    }
+
+    /// Fetch the rows of a built statement inside this transaction.
+    pub async fn fetch_all<T>(&mut self, sql: &Sql) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        crate::on_tx!(self, |c| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(sql.text.clone())), &sql.args).fetch_all(&mut *c).await)
+    }
 }
 
 impl Db {

@@ -60,7 +60,7 @@ pub struct MenuItem {
     pub label: String,
 }
 
-fn menu(ctx: &Ctx) -> Vec<MenuItem> {
+fn menu(ctx: &Ctx, modules: &[std::sync::Arc<dyn super::Module>]) -> Vec<MenuItem> {
     let Some(u) = ctx.user() else { return vec![] };
     let mut m = Vec::new();
     let mut add = |href: &'static str, key: &str, perm: Option<&crate::auth::Permission>| {
@@ -77,7 +77,13 @@ fn menu(ctx: &Ctx) -> Vec<MenuItem> {
     add("/console/ops", "menu.ops", Some(&perms::OPS_MANAGE));
     add("/console/search", "menu.search", Some(&perms::REGISTRY_READ));
     add("/console/password", "menu.password", None);
-    m
+    let modules_first: Vec<MenuItem> = modules
+        .iter()
+        .flat_map(|md| md.console_links())
+        .filter(|link| u.can(link.permission))
+        .map(|link| MenuItem { href: link.href, label: ctx.pick(link.zh, link.en).to_string() })
+        .collect();
+    modules_first.into_iter().chain(m).collect()
 }
 
 #[derive(Template)]
@@ -103,7 +109,17 @@ async fn dashboard(State(st): State<AppState>, ctx: Ctx) -> Result<Html<String>,
     let user = ctx.require_user()?;
     let (townships, villages, grids, orgs) = registry::counts(&st.db, &user.scope()).await?;
     let scope_name = scope_name(&st, &user.scope_division).await?;
-    render(&Dashboard { ctx: &ctx, title: ctx.t("console.title"), user, scope_name, menu: menu(&ctx), townships, villages, grids, orgs })
+    render(&Dashboard {
+        ctx: &ctx,
+        title: ctx.t("console.title"),
+        user,
+        scope_name,
+        menu: menu(&ctx, &st.modules),
+        townships,
+        villages,
+        grids,
+        orgs,
+    })
 }
 
 #[derive(Template)]

@@ -104,6 +104,14 @@ pub trait Module: Send + Sync + 'static {
         &[]
     }
     fn routes(&self) -> Router<AppState>;
+    /// Entries this module adds to the staff console menu: (href, 中文, English, permission).
+    fn console_links(&self) -> &'static [ConsoleLink] {
+        &[]
+    }
+    /// Does the module have its public pages (its home tile then links to them)?
+    fn has_public_pages(&self) -> bool {
+        true
+    }
     /// Handlers of the background jobs this module enqueues.
     fn jobs(&self) -> Vec<Arc<dyn crate::jobs::JobHandler>> {
         Vec::new()
@@ -121,6 +129,15 @@ pub fn all_permissions(modules: &[Arc<dyn Module>]) -> Vec<&'static Permission> 
         p.extend(m.permissions().iter());
     }
     p
+}
+
+/// A module's entry in the staff console menu.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsoleLink {
+    pub href: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub permission: &'static Permission,
 }
 
 /// What every handler can reach.
@@ -188,7 +205,7 @@ impl AppState {
     }
 
     pub fn is_live(&self, system: &str) -> bool {
-        self.modules.iter().any(|m| m.system() == system)
+        self.modules.iter().any(|m| m.system() == system && m.has_public_pages())
     }
 }
 

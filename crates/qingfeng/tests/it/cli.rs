@@ -313,3 +313,143 @@ fn an_administrator_loads_a_later_years_calendar() {
     assert!(years.contains(&2031) && !years.contains(&2032), "{years:?}");
     assert!(years.contains(&2026), "the built-in years stay");
 }
+
+fn test_uscc(prefix2: &str, body8: &str) -> String {
+    let org = qingfeng_core::gb11714_check_char(body8).unwrap();
+    let first17 = format!("{prefix2}410922{body8}{org}");
+    format!("{first17}{}", qingfeng_core::uscc_check_char(&first17).unwrap())
+}
+
+#[test]
+fn credit_import_from_the_command_line_reconciles_and_writes_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let dept = test_uscc("11", "MB000001");
+    let firm = test_uscc("91", "MA40AB12");
+    // Field codes as the header, in a different order from the standard, plus a column it does not know.
+    let header = "CF_WSH,CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ,CF_YXQ,CF_CFJG,CF_CFJGDM,CF_SJLY,CF_SJLYDM,内部编号";
+    let row = |doc: &str, code: &str, amount: &str| {
+        format!(
+            "{doc},清丰县鑫源建材有限公司,法人及非法人组织,{code},无证经营,无证经营食品,《食品安全法》第一百二十二条,罚款,罚款一万元,{amount},2025/05/06,2026/05/06,清丰县市场监督管理局,{dept},清丰县市场监督管理局,{dept},X1"
+        )
+    };
+    let text = [
+        header.to_string(),
+        row("清市监罚〔2025〕11号", &firm, "1"),
+        row("清市监罚〔2025〕12号", "91410922MA40AB1210", "1"),
+        row("清市监罚〔2025〕13号", &firm, "abc"),
+    ]
+    .join("\n");
+    let file = dir.path().join("cf.csv");
+    std::fs::write(&file, text).unwrap();
+    let rejects = dir.path().join("rejects.csv");
+    let args = ["--data-dir", d, "credit", "import", file.to_str().unwrap(), "--kind", "cf", "--rejects", rejects.to_str().unwrap()];
+    let (code, out, err) = run(qingfeng().args(args));
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out.trim(), "read=3 stored=1 updated=0 duplicate=0 rejected=2", "{err}");
+    assert!(err.contains("第 3 行") && err.contains("uscc.check_digit"), "{err}");
+    assert!(err.contains("第 4 行") && err.contains("money.format"), "{err}");
+    let written = std::fs::read_to_string(&rejects).unwrap();
+    assert_eq!(written.lines().count(), 3, "{written}");
+    assert!(written.lines().next().unwrap().ends_with("内部编号,行号,错误原因"));
+    // Again: nothing is stored twice.
+    let (code, out, _) = run(qingfeng().args(args));
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), "read=3 stored=0 updated=0 duplicate=1 rejected=2");
+    // Bad arguments are Chinese errors.
+    let (code, _, err) = run(qingfeng().args(["--data-dir", d, "credit", "import", file.to_str().unwrap(), "--kind", "zz"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("未知的信息类别"), "{err}");
+    let (code, _, err) = run(qingfeng().args(["--data-dir", d, "credit", "import", file.to_str().unwrap(), "--kind", "xk"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("表头缺少必填列"), "{err}");
+}
+
+/// `kill -9` in the middle of an import leaves the database consistent, and running the
+/// same import again completes it with nothing stored twice.
+#[test]
+fn an_import_killed_midway_completes_on_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let dept = test_uscc("11", "MB000001");
+    let firm = test_uscc("91", "MA40AB12");
+    let rows = 20_000;
+    let mut text = String::from(
+        "CF_WSH,CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ,CF_YXQ,CF_CFJG,CF_CFJGDM,CF_SJLY,CF_SJLYDM\n",
+    );
+    for i in 0..rows {
+        text.push_str(&format!(
+            "清市监罚〔2025〕{i}号,清丰县鑫源建材有限公司,法人及非法人组织,{firm},无证经营,无证经营食品,《食品安全法》第一百二十二条,警告,警告,,2025/05/06,2026/05/06,清丰县市场监督管理局,{dept},清丰县市场监督管理局,{dept}\n"
+        ));
+    }
+    let file = dir.path().join("big.csv");
+    std::fs::write(&file, text).unwrap();
+    let (code, _, err) = run(qingfeng().args(["--data-dir", d, "migrate"]));
+    assert_eq!(code, 0, "{err}");
+    let db_url = format!("sqlite://{}", dir.path().join("qingfeng.db").display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let count = || {
+        rt.block_on(async {
+            let db = qingfeng_platform::Db::connect(&db_url).await.unwrap();
+            let (records, _) = qingfeng_credit::store::totals(&db, "410922").await.unwrap();
+            db.close().await;
+            records
+        })
+    };
+    let mut child = qingfeng()
+        .args(["--data-dir", d, "credit", "import", file.to_str().unwrap(), "--kind", "cf"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut seen = 0;
+    while started.elapsed() < std::time::Duration::from_secs(120) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        seen = count();
+        if seen > 0 {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up.
+    child.wait().unwrap();
+    let after_kill = count();
+    assert!(after_kill > 0 && after_kill < rows, "killed midway: {after_kill} of {rows} stored (seen {seen})");
+    assert_eq!(after_kill % 2000, 0, "only whole batches are ever stored");
+    let (code, out, err) = run(qingfeng().args(["--data-dir", d, "credit", "import", file.to_str().unwrap(), "--kind", "cf"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), format!("read={rows} stored={} updated=0 duplicate={after_kill} rejected=0", rows - after_kill));
+    assert_eq!(count(), rows);
+    let (code, out, _) = run(qingfeng().args(["--data-dir", d, "audit", "verify"]));
+    assert_eq!(code, 0, "{out}");
+}
+
+/// The generator's deliberate defects are exactly what the import rejects.
+#[test]
+fn generated_records_import_with_exactly_the_bad_rows_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    for (kind, file) in [("xk", "xk.csv"), ("cf", "cf.jsonl")] {
+        let path = dir.path().join(file);
+        let (code, out, err) = run(qingfeng().args([
+            "credit",
+            "generate",
+            "--kind",
+            kind,
+            "--records",
+            "3000",
+            "--bad-share",
+            "0.05",
+            "--seed",
+            "7",
+            "--out",
+            path.to_str().unwrap(),
+        ]));
+        assert_eq!(code, 0, "{err}");
+        let bad: u64 = out.split("bad=").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+        assert!(bad > 50, "{out}");
+        let (code, out, err) = run(qingfeng().args(["--data-dir", d, "credit", "import", path.to_str().unwrap(), "--kind", kind]));
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.trim(), format!("read=3000 stored={} updated=0 duplicate=0 rejected={bad}", 3000 - bad), "{kind}");
+    }
+}

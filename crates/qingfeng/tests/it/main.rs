@@ -8,6 +8,7 @@ mod audit_chain;
 mod auth;
 mod browser;
 mod cli;
+mod credit;
 mod harness;
 mod ops;
 mod scope;

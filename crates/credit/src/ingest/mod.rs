@@ -1,0 +1,530 @@
+//! 归集 The import pipeline: one path for all three doors (command line, upload page,
+//! push API). Read → check each row → key it → store in batches. Every row ends up in
+//! exactly one count, so `read = stored + updated + duplicate + rejected` always holds,
+//! and every rejected row is reported with its line, field, code and Chinese reason.
+//!
+//! Each batch is one transaction and rows are keyed by their natural key, so an import
+//! killed half-way leaves the database consistent, and running it again completes it
+//! without storing anything twice.
+
+pub mod fields;
+pub mod reader;
+
+use std::io::Read;
+
+use chrono::NaiveDate;
+use qingfeng_platform::AppError;
+use qingfeng_platform::audit::Actor;
+use qingfeng_platform::db::Db;
+use qingfeng_platform::pii::Pii;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::model::{RecordKind, SubjectKind};
+use crate::rules::validate::{self, Options, RowError, Valid};
+use crate::store::{self, Prepared};
+use reader::{Format, RawRow, Rows, Unreadable};
+
+/// Rows per transaction.
+pub const BATCH_ROWS: usize = 2000;
+
+/// What an import is asked to do.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub county_code: String,
+    pub kind: RecordKind,
+    /// For department staff: rows from any other 数据来源单位 are refused.
+    pub source_dept: Option<String>,
+    pub file_name: String,
+    pub format: Format,
+    /// `cli`, `upload` or `api`.
+    pub door: &'static str,
+    pub actor: Actor,
+    pub lenient_uscc: bool,
+    pub today: NaiveDate,
+}
+
+/// The counts of one import (they always reconcile).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub import_id: i64,
+    pub read: u64,
+    pub stored: u64,
+    pub updated: u64,
+    pub duplicate: u64,
+    pub rejected: u64,
+    pub encoding: String,
+    pub unknown_columns: Vec<String>,
+}
+
+impl Summary {
+    /// The closing line the command prints.
+    pub fn line(&self) -> String {
+        format!(
+            "read={} stored={} updated={} duplicate={} rejected={}",
+            self.read, self.stored, self.updated, self.duplicate, self.rejected
+        )
+    }
+    pub fn reconciles(&self) -> bool {
+        self.read == self.stored + self.updated + self.duplicate + self.rejected
+    }
+}
+
+/// A rejected row: where, and every reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rejected {
+    pub line: u64,
+    pub errors: Vec<(String, &'static str, String)>,
+    #[serde(skip)]
+    pub original: Vec<String>,
+}
+
+impl Rejected {
+    /// `第 12 行 · CF_XDR_SHXYM · uscc.check_digit · 说明；…`
+    pub fn reason(&self) -> String {
+        self.errors
+            .iter()
+            .map(|(f, c, m)| if f.is_empty() { format!("{c} {m}") } else { format!("{f} {c} {m}") })
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+}
+
+/// Where rejected rows go (a rejects file, a list for the page, the API answer).
+pub trait RejectSink {
+    fn header(&mut self, _original_header: &[String]) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn reject(&mut self, r: &Rejected) -> std::io::Result<()>;
+}
+
+/// Keep rejected rows in memory, up to a limit (for pages and API answers).
+#[derive(Default)]
+pub struct Collect {
+    pub rows: Vec<Rejected>,
+    pub limit: usize,
+}
+
+impl RejectSink for Collect {
+    fn reject(&mut self, r: &Rejected) -> std::io::Result<()> {
+        if self.rows.len() < self.limit {
+            self.rows.push(r.clone());
+        }
+        Ok(())
+    }
+}
+
+/// Write rejected rows as CSV in the input's columns plus 行号 and 错误原因.
+pub struct CsvRejects<W: std::io::Write>(pub csv::Writer<W>);
+
+impl<W: std::io::Write> RejectSink for CsvRejects<W> {
+    fn header(&mut self, original_header: &[String]) -> std::io::Result<()> {
+        let mut h: Vec<&str> = original_header.iter().map(String::as_str).collect();
+        h.extend(["行号", "错误原因"]);
+        self.0.write_record(&h).map_err(std::io::Error::other)
+    }
+    fn reject(&mut self, r: &Rejected) -> std::io::Result<()> {
+        let mut row: Vec<String> = r.original.clone();
+        row.push(r.line.to_string());
+        row.push(r.reason());
+        self.0.write_record(&row).map_err(std::io::Error::other)
+    }
+}
+
+/// The first 8 bytes of SHA-256 as a signed 64-bit key.
+pub fn hash64(parts: &[&str]) -> i64 {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    let d = h.finalize();
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&d[..8]);
+    i64::from_le_bytes(b)
+}
+
+/// Key a valid row: subject key, natural key, content hash, encrypted ID.
+pub fn prepare(county: &str, line: u64, valid: Valid, pii: &Pii) -> Prepared {
+    let (subject_code, id_hash, id_enc) = match (&valid.uscc, &valid.id_number, valid.subject_kind) {
+        (_, Some(id), SubjectKind::Natural) => {
+            let h = pii.lookup_hash(id);
+            (format!("P:{h}"), Some(h), Some(pii.encrypt(id)))
+        }
+        (Some(u), _, _) => (format!("U:{u}"), None, None),
+        _ => (format!("N:{}", valid.subject_name), None, None),
+    };
+    let subject_key = hash64(&[county, &subject_code]);
+    let natural_key = hash64(&[county, valid.kind.key(), &valid.source_dept, &valid.doc_no, &subject_code]);
+    let payload = serde_json::Value::Object(valid.payload.clone()).to_string();
+    let content_hash = hash64(&[&payload]);
+    Prepared { line, valid, subject_key, id_hash, id_enc, natural_key, content_hash, payload }
+}
+
+/// Import every row of `input`, reporting rejects to `sink` and progress (rows read so
+/// far) to `progress`.
+pub async fn run(
+    db: &Db,
+    pii: &Pii,
+    req: &Request,
+    input: Box<dyn Read + Send>,
+    sink: &mut (dyn RejectSink + Send),
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<Summary, AppError> {
+    let now = || chrono::Utc::now().timestamp_millis();
+    let hasher = std::sync::Arc::new(std::sync::Mutex::new(Sha256::new()));
+    let input: Box<dyn Read + Send> = Box::new(HashingReader { inner: input, hasher: hasher.clone() });
+    let mut rows: Rows = reader::open(req.kind, req.format, input).map_err(|e| AppError::bad_request(e.code, e.message))?;
+    sink.header(&rows.original_header).map_err(AppError::internal)?;
+    let import_id = store::start_import(
+        db,
+        &req.county_code,
+        req.kind.key(),
+        req.source_dept.as_deref().unwrap_or(""),
+        &req.file_name,
+        "",
+        req.format.key(),
+        req.door,
+        &req.actor,
+        now(),
+    )
+    .await?;
+    let opts = Options { lenient_uscc: req.lenient_uscc, today: req.today };
+    let mut sum =
+        Summary { import_id, encoding: rows.encoding.to_string(), unknown_columns: rows.header.unknown.clone(), ..Summary::default() };
+    let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH_ROWS);
+    let mut originals: std::collections::HashMap<u64, Vec<String>> = std::collections::HashMap::new();
+    loop {
+        let next = rows.next_row(req.kind);
+        let end = next.is_none();
+        if let Some(item) = next {
+            sum.read += 1;
+            match check(req, &opts, item) {
+                Ok((raw, valid)) => {
+                    originals.insert(raw.line, raw.original);
+                    batch.push(prepare(&req.county_code, raw.line, valid, pii));
+                }
+                Err(rej) => {
+                    sum.rejected += 1;
+                    sink.reject(&rej).map_err(AppError::internal)?;
+                }
+            }
+        }
+        if batch.len() >= BATCH_ROWS || (end && !batch.is_empty()) {
+            let out = store::store_batch(db, &req.county_code, import_id, &batch, &req.actor, now()).await?;
+            sum.stored += out.stored;
+            sum.updated += out.updated;
+            sum.duplicate += out.duplicate;
+            for line in &out.collisions {
+                sum.rejected += 1;
+                let rej = Rejected {
+                    line: *line,
+                    errors: vec![(String::new(), "row.key_collision", "与另一条记录的归集键哈希冲突，未覆盖已有记录，请联系管理员".into())],
+                    original: originals.remove(line).unwrap_or_default(),
+                };
+                sink.reject(&rej).map_err(AppError::internal)?;
+            }
+            batch.clear();
+            originals.clear();
+            progress(sum.read);
+        }
+        if end {
+            break;
+        }
+    }
+    let digest = hasher.lock().map(|h| hex(&h.clone().finalize())).unwrap_or_default();
+    let counts = [sum.read, sum.stored, sum.updated, sum.duplicate, sum.rejected];
+    store::finish_import(db, &req.county_code, import_id, "done", counts, &digest, &req.actor, now()).await?;
+    Ok(sum)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Validate one read row, or say why it is rejected.
+fn check(req: &Request, opts: &Options, item: Result<RawRow, Unreadable>) -> Result<(RawRow, Valid), Rejected> {
+    let raw =
+        item.map_err(|u| Rejected { line: u.line, errors: vec![(String::new(), "row.unreadable", u.message)], original: u.original })?;
+    let values: Vec<&str> = raw.values.iter().map(String::as_str).collect();
+    let valid = validate::validate(req.kind, &values, opts).map_err(|errs: Vec<RowError>| Rejected {
+        line: raw.line,
+        errors: errs.into_iter().map(|e| (e.field, e.code, e.message)).collect(),
+        original: raw.original.clone(),
+    })?;
+    if let Some(dept) = &req.source_dept
+        && &valid.source_dept != dept
+    {
+        return Err(Rejected {
+            line: raw.line,
+            errors: vec![(
+                String::new(),
+                "row.source_dept",
+                format!("数据来源单位 {} 不是本部门（{dept}），不能代为报送", valid.source_dept),
+            )],
+            original: raw.original.clone(),
+        });
+    }
+    Ok((raw, valid))
+}
+
+/// Feeds the bytes read into a SHA-256 (the file hash recorded with the import).
+struct HashingReader {
+    inner: Box<dyn Read + Send>,
+    hasher: std::sync::Arc<std::sync::Mutex<Sha256>>,
+}
+
+impl Read for HashingReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut h) = self.hasher.lock() {
+            h.update(&buf[..n]);
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qingfeng_platform::audit;
+    use qingfeng_platform::testing;
+
+    fn uscc(prefix2: &str, body8: &str) -> String {
+        let org = qingfeng_core::gb11714_check_char(body8).unwrap();
+        let first17 = format!("{prefix2}410922{body8}{org}");
+        format!("{first17}{}", qingfeng_core::uscc_check_char(&first17).unwrap())
+    }
+
+    fn dept() -> String {
+        uscc("11", "MB000001")
+    }
+
+    /// A valid 行政处罚 row, with `changes` applied.
+    fn cf(doc: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut row: Vec<(String, String)> = [
+            ("CF_XDR_MC", "清丰县鑫源建材有限公司"),
+            ("CF_XDR_LB", "法人及非法人组织"),
+            ("CF_FRDB", "王建国"),
+            ("CF_WFXW", "未按规定公示年度报告"),
+            ("CF_SY", "当事人未按规定公示年度报告"),
+            ("CF_YJ", "《企业信息公示暂行条例》第十条"),
+            ("CF_CFLB", "罚款;警告"),
+            ("CF_NR", "罚款五千元"),
+            ("CF_NR_FK", "0.5"),
+            ("CF_JDRQ", "2025/06/01"),
+            ("CF_YXQ", "2026/06/01"),
+            ("CF_CFJG", "清丰县市场监督管理局"),
+            ("CF_SJLY", "清丰县市场监督管理局"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        row.push(("CF_XDR_SHXYM".into(), uscc("91", "MA40AB12")));
+        row.push(("CF_CFJGDM".into(), dept()));
+        row.push(("CF_SJLYDM".into(), dept()));
+        row.push(("CF_WSH".into(), doc.into()));
+        for (k, v) in changes {
+            row.retain(|(c, _)| c != k);
+            row.push((k.to_string(), v.to_string()));
+        }
+        row
+    }
+
+    fn csv_text(kind: RecordKind, rows: &[Vec<(String, String)>]) -> String {
+        let fs = fields::fields(kind);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(fs.iter().map(|f| f.zh.as_str())).unwrap();
+        for r in rows {
+            w.write_record(fs.iter().map(|f| r.iter().find(|(c, _)| *c == f.code).map(|(_, v)| v.as_str()).unwrap_or(""))).unwrap();
+        }
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
+    fn request(kind: RecordKind) -> Request {
+        Request {
+            county_code: "410922".into(),
+            kind,
+            source_dept: None,
+            file_name: "test.csv".into(),
+            format: Format::Csv,
+            door: "cli",
+            actor: Actor::System("test"),
+            lenient_uscc: false,
+            today: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+        }
+    }
+
+    async fn import(db: &Db, pii: &Pii, req: &Request, bytes: Vec<u8>) -> (Summary, Vec<Rejected>) {
+        let mut sink = Collect { rows: Vec::new(), limit: 1000 };
+        let sum = run(db, pii, req, Box::new(std::io::Cursor::new(bytes)), &mut sink, &mut |_| {}).await.unwrap();
+        assert!(sum.reconciles(), "{sum:?}");
+        (sum, sink.rows)
+    }
+
+    fn pii() -> (Pii, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        (Pii::load_or_create("", dir.path()).unwrap(), dir)
+    }
+
+    #[tokio::test]
+    async fn stores_once_counts_duplicates_and_keeps_corrections_in_the_audit_chain() {
+        let (pii, _dir) = pii();
+        for t in testing::all().await.unwrap() {
+            let req = request(RecordKind::Cf);
+            let text = csv_text(RecordKind::Cf, &[cf("清市监罚〔2025〕1号", &[]), cf("清市监罚〔2025〕2号", &[])]);
+            let (s, rej) = import(&t.db, &pii, &req, text.clone().into_bytes()).await;
+            assert_eq!((s.read, s.stored, s.rejected), (2, 2, 0), "{}: {rej:?}", t.name);
+            // The same file again: nothing stored twice.
+            let (s, _) = import(&t.db, &pii, &req, text.into_bytes()).await;
+            assert_eq!((s.read, s.stored, s.duplicate), (2, 0, 2), "{}", t.name);
+            // A corrected row updates, and the old version stays in the audit chain.
+            let text = csv_text(RecordKind::Cf, &[cf("清市监罚〔2025〕1号", &[("CF_NR", "罚款六千元"), ("CF_NR_FK", "0.6")])]);
+            let (s, _) = import(&t.db, &pii, &req, text.into_bytes()).await;
+            assert_eq!((s.read, s.updated), (1, 1), "{}", t.name);
+            let (records, subjects) = store::totals(&t.db, "410922").await.unwrap();
+            assert_eq!((records, subjects), (2, 1), "{}: one subject, two records", t.name);
+            let corrections: Vec<_> =
+                audit::recent(&t.db, None, 50, 0).await.unwrap().into_iter().filter(|e| e.action == "credit.record_correct").collect();
+            assert_eq!(corrections.len(), 1, "{}", t.name);
+            assert!(corrections[0].detail.contains("罚款五千元"), "old version kept: {}", corrections[0].detail);
+            let amount: Option<i64> = qingfeng_platform::on_db!(&t.db, |p| sqlx::query_scalar(
+                "SELECT amount_fen FROM credit_records WHERE doc_no = '清市监罚〔2025〕1号'"
+            )
+            .fetch_one(p)
+            .await)
+            .unwrap();
+            assert_eq!(amount, Some(600_000), "0.6 万元 = 6000 元 = 600000 分");
+            // Twice in one file, with different content: one stored, the later one wins.
+            let text = csv_text(RecordKind::Cf, &[cf("清市监罚〔2025〕9号", &[]), cf("清市监罚〔2025〕9号", &[("CF_NR", "改正后")])]);
+            let (s, _) = import(&t.db, &pii, &req, text.into_bytes()).await;
+            assert_eq!((s.read, s.stored, s.updated), (2, 1, 1), "{}", t.name);
+            let imports = store::list_imports(&t.db, "410922", None, 10).await.unwrap();
+            assert_eq!(imports.len(), 4);
+            assert_eq!(imports[0].status, "done");
+            assert_eq!(imports[0].file_sha256.len(), 64);
+            assert!(audit::verify(&t.db).await.unwrap().is_intact());
+        }
+    }
+
+    #[tokio::test]
+    async fn every_rejected_row_has_its_line_field_code_and_reason() {
+        let (pii, _dir) = pii();
+        let t = testing::sqlite().await.unwrap();
+        let bad_uscc = {
+            let good = uscc("91", "MA40AB12");
+            let last = if good.ends_with('0') { '1' } else { '0' };
+            format!("{}{last}", &good[..17])
+        };
+        let rows = vec![
+            cf("1号", &[]),
+            cf("2号", &[("CF_XDR_SHXYM", &bad_uscc)]),
+            cf("3号", &[("CF_XDR_MC", "")]),
+            cf("4号", &[("CF_JDRQ", "2024/13/45")]),
+            cf("5号", &[("CF_NR_FK", "1.2345678")]),
+            cf("6号", &[("CF_NR_FK", "-1")]),
+            cf("7号", &[("CF_CFLB", "打屁股")]),
+            cf("8号", &[("CF_XDR_LB", "自然人"), ("CF_XDR_ZJLX", "身份证"), ("CF_XDR_ZJHM", "410922195001010014")]),
+            cf("9号", &[("CF_JDRQ", "2027/01/01")]),
+            cf("10号", &[("CF_CFLB", "罚款"), ("CF_NR_FK", "")]),
+        ];
+        let (s, rej) = import(&t.db, &pii, &request(RecordKind::Cf), csv_text(RecordKind::Cf, &rows).into_bytes()).await;
+        assert_eq!((s.read, s.stored, s.rejected), (10, 1, 9));
+        let codes: Vec<(u64, &str, &str)> = rej.iter().map(|r| (r.line, r.errors[0].0.as_str(), r.errors[0].1)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                (3, "CF_XDR_SHXYM", "uscc.check_digit"),
+                (4, "CF_XDR_MC", "row.required"),
+                (5, "CF_JDRQ", "row.date"),
+                (6, "CF_NR_FK", "money.precision"),
+                (7, "CF_NR_FK", "row.amount_negative"),
+                (8, "CF_CFLB", "row.penalty_kind"),
+                (9, "CF_XDR_ZJHM", "id.check_digit"),
+                (10, "CF_JDRQ", "row.date_future"),
+                (11, "CF_NR_FK", "row.required"),
+            ]
+        );
+        for r in &rej {
+            assert!(r.reason().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}", r.reason());
+        }
+        // The rejects file: the input's columns plus 行号 and 错误原因.
+        let mut out = CsvRejects(csv::Writer::from_writer(Vec::new()));
+        let text = csv_text(RecordKind::Cf, &rows[1..3]);
+        run(&t.db, &pii, &request(RecordKind::Cf), Box::new(std::io::Cursor::new(text.into_bytes())), &mut out, &mut |_| {}).await.unwrap();
+        let written = String::from_utf8(out.0.into_inner().unwrap()).unwrap();
+        let lines: Vec<&str> = written.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].ends_with("行号,错误原因"));
+        assert!(lines[1].contains("uscc.check_digit") && lines[1].contains(&bad_uscc));
+    }
+
+    #[tokio::test]
+    async fn xk_people_gbk_and_department_limits() {
+        let (pii, _dir) = pii();
+        let t = testing::sqlite().await.unwrap();
+        let xk = |doc: &str, changes: &[(&str, &str)]| {
+            let mut row: Vec<(String, String)> = [
+                ("XK_XDR_MC", "张三"),
+                ("XK_XDR_LB", "自然人"),
+                ("XK_XDR_ZJLX", "身份证"),
+                ("XK_XDR_ZJHM", "41092219450315002x"),
+                ("XK_XKWS", "食品经营许可决定书"),
+                ("XK_XKLB", "普通"),
+                ("XK_NR", "食品销售"),
+                ("XK_JDRQ", "20250301"),
+                ("XK_YXQZ", "2025-03-01"),
+                ("XK_YXQZI", "2099/12/31"),
+                ("XK_XKJG", "清丰县市场监督管理局"),
+                ("XK_ZT", "1"),
+                ("XK_LYDW", "清丰县市场监督管理局"),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+            row.push(("XK_XKJGDM".into(), dept()));
+            row.push(("XK_LYDWDM".into(), dept()));
+            row.push(("XK_WSH".into(), doc.into()));
+            for (k, v) in changes {
+                row.retain(|(c, _)| c != k);
+                row.push((k.to_string(), v.to_string()));
+            }
+            row
+        };
+        let text = csv_text(RecordKind::Xk, &[xk("许1", &[]), xk("许2", &[("XK_YXQZI", "2024/01/01")]), xk("许3", &[("XK_XKLB", "随便")])]);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let (s, rej) = import(&t.db, &pii, &request(RecordKind::Xk), gbk.into_owned()).await;
+        assert_eq!((s.stored, s.rejected, s.encoding.as_str()), (1, 2, "GBK"), "{rej:?}");
+        assert_eq!(rej[0].errors[0].1, "row.validity_order");
+        assert_eq!(rej[1].errors[0].1, "row.permit_category");
+        // The person's ID is stored encrypted and masked, never in clear.
+        let clear: i64 = qingfeng_platform::on_db!(&t.db, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM credit_records r JOIN credit_subjects s ON s.id = r.subject_id WHERE r.payload LIKE '%41092219450315002%' OR s.id_enc LIKE '%410922%'"
+        )
+        .fetch_one(p)
+        .await)
+        .unwrap();
+        assert_eq!(clear, 0);
+        let masked: String =
+            qingfeng_platform::on_db!(&t.db, |p| sqlx::query_scalar("SELECT payload FROM credit_records").fetch_one(p).await).unwrap();
+        assert!(masked.contains("4109**********002X"), "{masked}");
+        // Department staff may send only their own department's data.
+        let mut req = request(RecordKind::Xk);
+        req.source_dept = Some(uscc("11", "MB000002"));
+        let (s, rej) = import(&t.db, &pii, &req, csv_text(RecordKind::Xk, &[xk("许9", &[])]).into_bytes()).await;
+        assert_eq!((s.stored, rej[0].errors[0].1), (0, "row.source_dept"));
+        // A file of the other kind is refused at the header, in Chinese.
+        let mut sink = Collect::default();
+        let e = run(
+            &t.db,
+            &pii,
+            &request(RecordKind::Cf),
+            Box::new(std::io::Cursor::new(csv_text(RecordKind::Xk, &[]).into_bytes())),
+            &mut sink,
+            &mut |_| {},
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.code, "import.header_missing");
+    }
+}

@@ -1,0 +1,369 @@
+//! SQL of the credit platform, for both backends. Handlers and the import pipeline call
+//! these functions; nothing else touches the credit tables.
+
+use std::collections::HashMap;
+
+use qingfeng_platform::audit::{self, Actor, Change};
+use qingfeng_platform::db::{Db, Tx};
+use qingfeng_platform::sql::{Arg, Sql};
+use qingfeng_platform::{AppError, on_tx};
+use serde::Serialize;
+
+use crate::rules::validate::Valid;
+
+/// A validated row with its keys, ready to store.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub line: u64,
+    pub valid: Valid,
+    /// 64-bit hash of the subject's identifying code (USCC, or the keyed hash of the ID).
+    pub subject_key: i64,
+    pub id_hash: Option<String>,
+    pub id_enc: Option<String>,
+    /// 64-bit hash of source department + document number + subject + kind.
+    pub natural_key: i64,
+    /// 64-bit hash of the stored content.
+    pub content_hash: i64,
+    pub payload: String,
+}
+
+/// What one batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BatchOutcome {
+    pub stored: u64,
+    pub updated: u64,
+    pub duplicate: u64,
+    /// Lines whose natural-key hash matched a different record (never overwritten).
+    pub collisions: Vec<u64>,
+}
+
+/// Rows per multi-row INSERT (17 values each: well under both backends' parameter limits).
+const INSERT_CHUNK: usize = 500;
+
+fn in_list(sql: &mut Sql, values: impl IntoIterator<Item = i64>) {
+    sql.push("(");
+    for (i, v) in values.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(v);
+    }
+    sql.push(")");
+}
+
+/// Find or create the subjects of a batch; returns subject key → id.
+async fn subjects(tx: &mut Tx, county: &str, batch: &[Prepared], now_ms: i64) -> Result<HashMap<i64, i64>, AppError> {
+    let mut wanted: Vec<&Prepared> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for p in batch {
+        if seen.insert(p.subject_key) {
+            wanted.push(p);
+        }
+    }
+    let mut q = Sql::new("SELECT key_hash, id, name FROM credit_subjects WHERE county_code = ");
+    q.bind(county).push(" AND key_hash IN ");
+    in_list(&mut q, wanted.iter().map(|p| p.subject_key));
+    let found: Vec<(i64, i64, String)> = tx.fetch_all(&q).await?;
+    let mut ids: HashMap<i64, i64> = HashMap::new();
+    let mut names: HashMap<i64, String> = HashMap::new();
+    for (k, id, name) in found {
+        ids.insert(k, id);
+        names.insert(k, name);
+    }
+    for p in wanted {
+        let v = &p.valid;
+        match ids.get(&p.subject_key) {
+            Some(&id) => {
+                // 名称变更: keep the history, show the latest name.
+                if names.get(&p.subject_key).is_some_and(|n| *n != v.subject_name) {
+                    tx.execute(
+                        "INSERT INTO credit_subject_names (subject_id, name, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                        &[Arg::from(id), Arg::from(v.subject_name.as_str()), Arg::from(now_ms)],
+                    )
+                    .await?;
+                    tx.execute(
+                        "UPDATE credit_subjects SET name = $1, updated_at = $2 WHERE id = $3",
+                        &[Arg::from(v.subject_name.as_str()), Arg::from(now_ms), Arg::from(id)],
+                    )
+                    .await?;
+                }
+            }
+            None => {
+                let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+                    "INSERT INTO credit_subjects (county_code, kind, key_hash, uscc, id_hash, id_enc, name, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id"
+                )
+                .bind(county)
+                .bind(v.subject_kind.key())
+                .bind(p.subject_key)
+                .bind(v.uscc.as_deref())
+                .bind(p.id_hash.as_deref())
+                .bind(p.id_enc.as_deref())
+                .bind(&v.subject_name)
+                .bind(now_ms)
+                .fetch_one(&mut *c)
+                .await)?;
+                tx.execute(
+                    "INSERT INTO credit_subject_names (subject_id, name, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    &[Arg::from(id), Arg::from(v.subject_name.as_str()), Arg::from(now_ms)],
+                )
+                .await?;
+                ids.insert(p.subject_key, id);
+            }
+        }
+    }
+    Ok(ids)
+}
+
+#[derive(sqlx::FromRow)]
+struct Existing {
+    id: i64,
+    natural_key: i64,
+    content_hash: i64,
+    kind: String,
+    source_dept: String,
+    doc_no: String,
+    subject_id: i64,
+    payload: String,
+}
+
+/// Store one batch in one transaction: new records inserted, identical ones counted as
+/// duplicates, changed ones updated as corrections with the old version kept in the
+/// audit chain. Running the same batch again stores nothing twice.
+pub async fn store_batch(
+    db: &Db,
+    county: &str,
+    import_id: i64,
+    batch: &[Prepared],
+    actor: &Actor,
+    now_ms: i64,
+) -> Result<BatchOutcome, AppError> {
+    let mut out = BatchOutcome::default();
+    if batch.is_empty() {
+        return Ok(out);
+    }
+    let mut tx = db.begin().await?;
+    let subject_ids = subjects(&mut tx, county, batch, now_ms).await?;
+    let mut q = Sql::new(
+        "SELECT id, natural_key, content_hash, kind, source_dept, doc_no, subject_id, payload FROM credit_records WHERE natural_key IN ",
+    );
+    in_list(&mut q, batch.iter().map(|p| p.natural_key));
+    let existing: Vec<Existing> = tx.fetch_all(&q).await?;
+    let mut by_key: HashMap<i64, Existing> = existing.into_iter().map(|e| (e.natural_key, e)).collect();
+    let mut inserts: Vec<(&Prepared, i64)> = Vec::new();
+    let mut pending: HashMap<i64, usize> = HashMap::new();
+    for p in batch {
+        let subject_id = subject_ids.get(&p.subject_key).copied().unwrap_or_default();
+        let v = &p.valid;
+        if let Some(e) = by_key.get_mut(&p.natural_key) {
+            if e.kind != v.kind.key() || e.source_dept != v.source_dept || e.doc_no != v.doc_no || e.subject_id != subject_id {
+                out.collisions.push(p.line);
+            } else if e.content_hash == p.content_hash {
+                out.duplicate += 1;
+            } else {
+                tx.execute(
+                    "UPDATE credit_records SET content_hash = $1, decision_date = $2, valid_from = $3, valid_to = $4, severity = $5, amount_fen = $6, \
+                     payload = $7, authority = $8, import_id = $9, updated_at = $10 WHERE id = $11",
+                    &[
+                        Arg::from(p.content_hash),
+                        Arg::from(v.decision_date.to_string()),
+                        Arg::from(v.valid_from.map(|d| d.to_string())),
+                        Arg::from(v.valid_to.map(|d| d.to_string())),
+                        Arg::from(v.severity.map(|s| s.key())),
+                        Arg::from(v.amount_fen),
+                        Arg::from(p.payload.as_str()),
+                        Arg::from(v.authority.as_str()),
+                        Arg::from(import_id),
+                        Arg::from(now_ms),
+                        Arg::from(e.id),
+                    ],
+                )
+                .await?;
+                let old: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
+                let detail = serde_json::json!({"import": import_id, "line": p.line, "doc_no": v.doc_no, "old": old});
+                audit::append(
+                    &mut tx,
+                    now_ms,
+                    &Change {
+                        county_code: county,
+                        actor,
+                        action: "credit.record_correct",
+                        entity: "credit_record",
+                        entity_id: &e.id.to_string(),
+                        detail,
+                    },
+                )
+                .await?;
+                e.content_hash = p.content_hash;
+                e.payload = p.payload.clone();
+                out.updated += 1;
+            }
+            continue;
+        }
+        // The same key twice within the batch: the later row is a duplicate of the
+        // earlier, or a correction that replaces it before it is inserted.
+        if let Some(&i) = pending.get(&p.natural_key) {
+            if inserts[i].0.content_hash == p.content_hash {
+                out.duplicate += 1;
+            } else {
+                inserts[i].0 = p;
+                out.updated += 1;
+            }
+            continue;
+        }
+        pending.insert(p.natural_key, inserts.len());
+        inserts.push((p, subject_id));
+    }
+    for chunk in inserts.chunks(INSERT_CHUNK) {
+        let mut s = Sql::new(
+            "INSERT INTO credit_records (county_code, natural_key, content_hash, subject_id, kind, source_dept, authority, doc_no, decision_date, \
+             valid_from, valid_to, polarity, severity, amount_fen, payload, import_id, created_at, updated_at) VALUES ",
+        );
+        for (i, (p, subject_id)) in chunk.iter().enumerate() {
+            let v = &p.valid;
+            s.push(if i == 0 { "(" } else { ", (" });
+            s.bind(county).push(", ").bind(p.natural_key).push(", ").bind(p.content_hash).push(", ").bind(*subject_id).push(", ");
+            s.bind(v.kind.key())
+                .push(", ")
+                .bind(v.source_dept.as_str())
+                .push(", ")
+                .bind(v.authority.as_str())
+                .push(", ")
+                .bind(v.doc_no.as_str());
+            s.push(", ").bind(v.decision_date.to_string()).push(", ").bind(v.valid_from.map(|d| d.to_string())).push(", ");
+            s.bind(v.valid_to.map(|d| d.to_string())).push(", ").bind(v.kind.polarity().key()).push(", ").bind(v.severity.map(|x| x.key()));
+            s.push(", ")
+                .bind(v.amount_fen)
+                .push(", ")
+                .bind(p.payload.as_str())
+                .push(", ")
+                .bind(import_id)
+                .push(", ")
+                .bind(now_ms)
+                .push(", ")
+                .bind(now_ms);
+            s.push(")");
+        }
+        out.stored += tx.execute_sql(&s).await?;
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// 归集批次 One import as recorded.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub county_code: String,
+    pub kind: String,
+    pub source_dept: String,
+    pub file_name: String,
+    pub file_sha256: String,
+    pub format: String,
+    pub door: String,
+    pub actor: String,
+    pub status: String,
+    pub read_count: i64,
+    pub stored_count: i64,
+    pub updated_count: i64,
+    pub duplicate_count: i64,
+    pub rejected_count: i64,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+/// Record that an import starts; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn start_import(
+    db: &Db,
+    county: &str,
+    kind: &str,
+    source_dept: &str,
+    file_name: &str,
+    file_sha256: &str,
+    format: &str,
+    door: &str,
+    actor: &Actor,
+    now_ms: i64,
+) -> Result<i64, AppError> {
+    let id: i64 = qingfeng_platform::on_db!(db, |p| sqlx::query_scalar(
+        "INSERT INTO credit_imports (county_code, kind, source_dept, file_name, file_sha256, format, door, actor, status, started_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running', $9) RETURNING id"
+    )
+    .bind(county)
+    .bind(kind)
+    .bind(source_dept)
+    .bind(file_name)
+    .bind(file_sha256)
+    .bind(format)
+    .bind(door)
+    .bind(actor.as_string())
+    .bind(now_ms)
+    .fetch_one(p)
+    .await)?;
+    Ok(id)
+}
+
+/// Record how an import ended, with an audit entry.
+#[allow(clippy::too_many_arguments)]
+pub async fn finish_import(
+    db: &Db,
+    county: &str,
+    import_id: i64,
+    status: &str,
+    counts: [u64; 5],
+    file_sha256: &str,
+    actor: &Actor,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let [read, stored, updated, duplicate, rejected] = counts.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "UPDATE credit_imports SET status = $1, read_count = $2, stored_count = $3, updated_count = $4, duplicate_count = $5, rejected_count = $6, \
+         finished_at = $7, file_sha256 = $8 WHERE id = $9",
+        &[
+            Arg::from(status),
+            Arg::from(read),
+            Arg::from(stored),
+            Arg::from(updated),
+            Arg::from(duplicate),
+            Arg::from(rejected),
+            Arg::from(now_ms),
+            Arg::from(file_sha256),
+            Arg::from(import_id),
+        ],
+    )
+    .await?;
+    let detail = serde_json::json!({"status": status, "read": read, "stored": stored, "updated": updated, "duplicate": duplicate, "rejected": rejected, "sha256": file_sha256});
+    audit::append(
+        &mut tx,
+        now_ms,
+        &Change { county_code: county, actor, action: "credit.import", entity: "credit_import", entity_id: &import_id.to_string(), detail },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Imports, newest first (optionally of one source department).
+pub async fn list_imports(db: &Db, county: &str, source_dept: Option<&str>, limit: i64) -> Result<Vec<ImportRecord>, AppError> {
+    let mut s = Sql::new(
+        "SELECT id, county_code, kind, source_dept, file_name, file_sha256, format, door, actor, status, read_count, stored_count, updated_count, \
+         duplicate_count, rejected_count, started_at, finished_at FROM credit_imports WHERE county_code = ",
+    );
+    s.bind(county);
+    if let Some(d) = source_dept {
+        s.push(" AND source_dept = ").bind(d);
+    }
+    s.push(" ORDER BY id DESC LIMIT ").bind(limit);
+    Ok(s.fetch_all(db).await?)
+}
+
+/// How many records and subjects the county holds.
+pub async fn totals(db: &Db, county: &str) -> Result<(i64, i64), AppError> {
+    let mut r = Sql::new("SELECT COUNT(*) FROM credit_records WHERE county_code = ");
+    r.bind(county);
+    let mut s = Sql::new("SELECT COUNT(*) FROM credit_subjects WHERE county_code = ");
+    s.bind(county);
+    Ok((r.fetch_i64(db).await?, s.fetch_i64(db).await?))
+}

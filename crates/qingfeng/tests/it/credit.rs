@@ -1,0 +1,130 @@
+//! The credit platform's import doors: the upload page and the push API, on both
+//! databases, with department limits.
+
+use qingfeng_platform::audit::Actor;
+use qingfeng_platform::{session, users};
+
+use crate::harness::{PW, TestApp, apps};
+
+async fn dept_code(app: &TestApp, c: &reqwest::Client, name: &str) -> String {
+    let orgs: serde_json::Value = c.get(app.url("/api/v1/orgs")).query(&[("q", name)]).send().await.unwrap().json().await.unwrap();
+    orgs["items"][0]["uscc"].as_str().unwrap().to_string()
+}
+
+fn firm() -> String {
+    let body = "MA40AB12";
+    let org = qingfeng_core::gb11714_check_char(body).unwrap();
+    let first17 = format!("91410922{body}{org}");
+    format!("{first17}{}", qingfeng_core::uscc_check_char(&first17).unwrap())
+}
+
+fn cf(doc: &str, dept: &str) -> serde_json::Value {
+    serde_json::json!({
+        "CF_XDR_MC": "清丰县鑫源建材有限公司", "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": firm(),
+        "CF_WSH": doc, "CF_WFXW": "无证经营", "CF_SY": "无证经营食品", "CF_YJ": "《中华人民共和国食品安全法》第一百二十二条",
+        "CF_CFLB": "罚款", "CF_NR": "罚款一万元", "CF_NR_FK": "1", "CF_JDRQ": "2025/05/06", "CF_YXQ": "2026/05/06",
+        "CF_CFJG": "清丰县市场监督管理局", "CF_CFJGDM": dept, "CF_SJLY": "清丰县市场监督管理局", "CF_SJLYDM": dept
+    })
+}
+
+#[tokio::test]
+async fn departments_push_their_own_records_through_the_api() {
+    for app in apps().await {
+        let county = app.login("county", PW).await;
+        let scjg_code = dept_code(&app, &county, "清丰县市场监督管理局").await;
+        let other_code = dept_code(&app, &county, "清丰县应急管理局").await;
+        let scjg = users::by_username(&app.db, "scjg").await.unwrap().unwrap();
+        let known = qingfeng_platform::web::all_permissions(&qingfeng::modules());
+        let (_, token) = session::create_token(
+            &app.db,
+            session::Issuer::Operator,
+            scjg.id,
+            "市场监管推送",
+            &["credit.import".into()],
+            &known,
+            None,
+            &Actor::System("test"),
+            0,
+        )
+        .await
+        .unwrap();
+        let c = reqwest::Client::new();
+        let body = serde_json::json!([cf("清市监罚〔2025〕1号", &scjg_code), cf("清市监罚〔2025〕2号", &other_code), {"CF_XDR_MC": ""}]);
+        let r = c.post(app.url("/api/v1/credit/records?kind=cf")).bearer_auth(&token).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{}", app.backend);
+        let a: serde_json::Value = r.json().await.unwrap();
+        assert_eq!((a["read"].as_u64(), a["stored"].as_u64(), a["rejected"].as_u64()), (Some(3), Some(1), Some(2)), "{}: {a}", app.backend);
+        assert_eq!(a["rejects"][0]["line"], 2);
+        assert_eq!(a["rejects"][0]["errors"][0]["code"], "row.source_dept", "another department's record is refused");
+        assert_eq!(a["rejects"][1]["errors"][0]["code"], "row.required");
+        // Pushing again stores nothing twice.
+        let a: serde_json::Value =
+            c.post(app.url("/api/v1/credit/records?kind=cf")).bearer_auth(&token).json(&body).send().await.unwrap().json().await.unwrap();
+        assert_eq!((a["stored"].as_u64(), a["duplicate"].as_u64()), (Some(0), Some(1)), "{}", app.backend);
+        // Bad requests: Chinese errors with codes, never a 500.
+        for (query, payload, code) in [
+            ("kind=zz", "[]".to_string(), "credit.kind"),
+            ("kind=cf", "[1, 2".to_string(), "request.json"),
+            ("kind=cf", "[]".to_string(), "credit.empty"),
+        ] {
+            let r = c.post(app.url(&format!("/api/v1/credit/records?{query}"))).bearer_auth(&token).body(payload).send().await.unwrap();
+            assert_eq!(r.status(), 400, "{query}");
+            assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], code);
+        }
+        // A token without the permission, and a grid worker, may not push.
+        let grid01 = users::by_username(&app.db, "grid01").await.unwrap().unwrap();
+        let (_, weak) =
+            session::create_token(&app.db, session::Issuer::Operator, grid01.id, "x", &[], &known, None, &Actor::System("test"), 0)
+                .await
+                .unwrap();
+        let r = c.post(app.url("/api/v1/credit/records?kind=cf")).bearer_auth(&weak).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        let imports: serde_json::Value =
+            c.get(app.url("/api/v1/credit/imports")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        assert_eq!(imports.as_array().unwrap().len(), 2, "{}", app.backend);
+        assert_eq!(imports[0]["door"], "api");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn department_staff_upload_a_file_on_the_page() {
+    for app in apps().await {
+        let county = app.login("county", PW).await;
+        let scjg_code = dept_code(&app, &county, "清丰县市场监督管理局").await;
+        let staff = app.login("scjg", PW).await;
+        let page = staff.get(app.url("/console")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("/console/credit/imports"), "the console offers the import page");
+        let csrf = app.csrf_from(&staff, "/console/credit/imports").await;
+        let lines: Vec<String> = [cf("清市监罚〔2025〕7号", &scjg_code), cf("清市监罚〔2025〕8号", "91410922MA40AB1210")]
+            .iter()
+            .map(|v| v.to_string())
+            .collect();
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("kind", "cf")
+            .part("file", reqwest::multipart::Part::bytes(lines.join("\n").into_bytes()).file_name("cf.jsonl"));
+        let r = staff.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{}", app.backend);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("read=2 stored=1 updated=0 duplicate=0 rejected=1"), "{}", app.backend);
+        assert!(html.contains("第 2 行") || html.contains("uscc.check_digit"), "the rejected row is shown with its reason");
+        // No CSRF token, no import; an Excel file gets a clear answer.
+        let form = reqwest::multipart::Form::new()
+            .text("kind", "cf")
+            .part("file", reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("a.csv"));
+        let r = staff.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("kind", "cf")
+            .part("file", reqwest::multipart::Part::bytes(b"PK\x03\x04".to_vec()).file_name("a.xlsx"));
+        let r = staff.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("另存为 CSV"));
+        // Township staff have no import page.
+        let cg = app.login("chengguan", PW).await;
+        assert_eq!(cg.get(app.url("/console/credit/imports")).send().await.unwrap().status(), 403);
+        app.stop().await;
+    }
+}
