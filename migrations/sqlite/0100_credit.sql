@@ -64,9 +64,14 @@ CREATE TABLE credit_records (
     polarity TEXT NOT NULL,
     severity TEXT,
     amount_fen BIGINT,
+    published BOOLEAN NOT NULL,
+    publicity_min_end TEXT,
+    publicity_max_end TEXT,
+    publicity_regime TEXT NOT NULL,
     payload TEXT NOT NULL,
     import_id BIGINT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX credit_records_subject ON credit_records(subject_id);
+CREATE INDEX credit_records_publicity ON credit_records(published, publicity_max_end);

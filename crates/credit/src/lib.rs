@@ -15,6 +15,7 @@ pub mod web;
 use std::sync::Arc;
 
 use qingfeng_platform::auth::{Permission, Role};
+use qingfeng_platform::jobs::{Every, JobContext, JobError, JobFuture, JobHandler, Recurring};
 use qingfeng_platform::web::{AppState, ConsoleLink, Module};
 
 /// 归集导入 Send credit records (upload page, push API).
@@ -50,10 +51,51 @@ impl Module for CreditModule {
     fn console_links(&self) -> &'static [ConsoleLink] {
         LINKS
     }
-    /// The public lookup comes with the publicity windows; until then the home tile
-    /// stays "in development".
+    /// The public lookup comes next; until then the home tile stays "in development".
     fn has_public_pages(&self) -> bool {
         false
+    }
+    fn jobs(&self) -> Vec<Arc<dyn JobHandler>> {
+        vec![Arc::new(PublicityExpiry)]
+    }
+    fn recurring(&self, county: &str) -> Vec<Recurring> {
+        vec![Recurring::new(county, PublicityExpiry::KIND, Every::Daily { local_hour: 1 })]
+    }
+}
+
+/// 公示到期 Every night, records whose maximum publicity period has passed leave
+/// publicity (they stay visible to authorised staff).
+pub struct PublicityExpiry;
+
+impl PublicityExpiry {
+    pub const KIND: &'static str = "credit.publicity_expiry";
+}
+
+impl JobHandler for PublicityExpiry {
+    fn kind(&self) -> &'static str {
+        Self::KIND
+    }
+    fn run<'a>(&'a self, ctx: &'a JobContext, _payload: &'a serde_json::Value) -> JobFuture<'a> {
+        Box::pin(async move {
+            let today = ctx.clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive().to_string();
+            let ended = store::expire_publicity(&ctx.db, &today).await.map_err(|e| JobError::retry(e.message))?;
+            if ended > 0 {
+                let mut tx = ctx.db.begin().await.map_err(|e| JobError::retry(e.to_string()))?;
+                let actor = qingfeng_platform::audit::Actor::System("scheduler");
+                let change = qingfeng_platform::audit::Change {
+                    county_code: &ctx.county_code,
+                    actor: &actor,
+                    action: "credit.publicity_expired",
+                    entity: "credit_records",
+                    entity_id: &today,
+                    detail: serde_json::json!({"records": ended}),
+                };
+                qingfeng_platform::audit::append(&mut tx, ctx.clock.now_ms(), &change).await.map_err(|e| JobError::retry(e.to_string()))?;
+                tx.commit().await.map_err(|e| JobError::retry(e.to_string()))?;
+            }
+            tracing::info!(ended, "credit publicity expiry");
+            Ok(())
+        })
     }
 }
 

@@ -25,6 +25,9 @@ pub struct Prepared {
     /// 64-bit hash of the stored content.
     pub content_hash: i64,
     pub payload: String,
+    pub window: crate::rules::publicity::Window,
+    /// In publicity on the day of the import.
+    pub published: bool,
 }
 
 /// What one batch did.
@@ -35,6 +38,17 @@ pub struct BatchOutcome {
     pub duplicate: u64,
     /// Lines whose natural-key hash matched a different record (never overwritten).
     pub collisions: Vec<u64>,
+}
+
+/// End the publicity of every record whose maximum period passed before `today`
+/// (`YYYY-MM-DD`); returns how many left publicity.
+pub async fn expire_publicity(db: &Db, today: &str) -> Result<u64, AppError> {
+    Ok(db
+        .execute(
+            "UPDATE credit_records SET published = FALSE WHERE published AND publicity_max_end IS NOT NULL AND publicity_max_end < $1",
+            &[Arg::from(today)],
+        )
+        .await?)
 }
 
 /// Rows per multi-row INSERT (17 values each: well under both backends' parameter limits).
@@ -163,7 +177,8 @@ pub async fn store_batch(
             } else {
                 tx.execute(
                     "UPDATE credit_records SET content_hash = $1, decision_date = $2, valid_from = $3, valid_to = $4, severity = $5, amount_fen = $6, \
-                     payload = $7, authority = $8, import_id = $9, updated_at = $10 WHERE id = $11",
+                     payload = $7, authority = $8, import_id = $9, updated_at = $10, published = $12, publicity_min_end = $13, \
+                     publicity_max_end = $14, publicity_regime = $15 WHERE id = $11",
                     &[
                         Arg::from(p.content_hash),
                         Arg::from(v.decision_date.to_string()),
@@ -176,6 +191,10 @@ pub async fn store_batch(
                         Arg::from(import_id),
                         Arg::from(now_ms),
                         Arg::from(e.id),
+                        Arg::from(p.published),
+                        Arg::from(p.window.min_end.map(|d| d.to_string())),
+                        Arg::from(p.window.max_end.map(|d| d.to_string())),
+                        Arg::from(p.window.regime.as_str()),
                     ],
                 )
                 .await?;
@@ -217,7 +236,8 @@ pub async fn store_batch(
     for chunk in inserts.chunks(INSERT_CHUNK) {
         let mut s = Sql::new(
             "INSERT INTO credit_records (county_code, natural_key, content_hash, subject_id, kind, source_dept, authority, doc_no, decision_date, \
-             valid_from, valid_to, polarity, severity, amount_fen, payload, import_id, created_at, updated_at) VALUES ",
+             valid_from, valid_to, polarity, severity, amount_fen, published, publicity_min_end, publicity_max_end, publicity_regime, payload, \
+             import_id, created_at, updated_at) VALUES ",
         );
         for (i, (p, subject_id)) in chunk.iter().enumerate() {
             let v = &p.valid;
@@ -232,16 +252,10 @@ pub async fn store_batch(
                 .bind(v.doc_no.as_str());
             s.push(", ").bind(v.decision_date.to_string()).push(", ").bind(v.valid_from.map(|d| d.to_string())).push(", ");
             s.bind(v.valid_to.map(|d| d.to_string())).push(", ").bind(v.kind.polarity().key()).push(", ").bind(v.severity.map(|x| x.key()));
-            s.push(", ")
-                .bind(v.amount_fen)
-                .push(", ")
-                .bind(p.payload.as_str())
-                .push(", ")
-                .bind(import_id)
-                .push(", ")
-                .bind(now_ms)
-                .push(", ")
-                .bind(now_ms);
+            let w = &p.window;
+            s.push(", ").bind(v.amount_fen).push(", ").bind(p.published).push(", ").bind(w.min_end.map(|d| d.to_string())).push(", ");
+            s.bind(w.max_end.map(|d| d.to_string())).push(", ").bind(w.regime.as_str()).push(", ").bind(p.payload.as_str()).push(", ");
+            s.bind(import_id).push(", ").bind(now_ms).push(", ").bind(now_ms);
             s.push(")");
         }
         out.stored += tx.execute_sql(&s).await?;

@@ -42,6 +42,9 @@ pub struct Request {
     pub actor: Actor,
     pub lenient_uscc: bool,
     pub today: NaiveDate,
+    /// USCCs of market-regulation departments, whose penalties follow their own
+    /// publicity rule (see [`crate::rules::publicity`]).
+    pub market_regulation: std::collections::HashSet<String>,
 }
 
 /// The counts of one import (they always reconcile).
@@ -131,6 +134,17 @@ impl<W: std::io::Write> RejectSink for CsvRejects<W> {
     }
 }
 
+/// The unified social credit codes of the county's market-regulation departments
+/// (市场监督管理), read through the registry's API.
+pub async fn market_regulation_departments(db: &Db) -> Result<std::collections::HashSet<String>, AppError> {
+    use qingfeng_platform::listing::{ListParams, ListQuery, MAX_PER_PAGE};
+    use qingfeng_platform::registry;
+    let raw = ListQuery { q: Some("市场监督管理".into()), per_page: Some(MAX_PER_PAGE.to_string()), ..ListQuery::default() };
+    let params = ListParams::parse(&raw, registry::ORG_SORT, "id")?;
+    let page = registry::list_orgs(db, &qingfeng_platform::auth::Scope::everything(), Some("department"), &params).await?;
+    Ok(page.items.into_iter().filter_map(|o| o.uscc).collect())
+}
+
 /// The first 8 bytes of SHA-256 as a signed 64-bit key.
 pub fn hash64(parts: &[&str]) -> i64 {
     let mut h = Sha256::new();
@@ -145,7 +159,7 @@ pub fn hash64(parts: &[&str]) -> i64 {
 }
 
 /// Key a valid row: subject key, natural key, content hash, encrypted ID.
-pub fn prepare(county: &str, line: u64, valid: Valid, pii: &Pii) -> Prepared {
+pub fn prepare(county: &str, line: u64, valid: Valid, pii: &Pii, market_regulation: bool, today: NaiveDate) -> Prepared {
     let (subject_code, id_hash, id_enc) = match (&valid.uscc, &valid.id_number, valid.subject_kind) {
         (_, Some(id), SubjectKind::Natural) => {
             let h = pii.lookup_hash(id);
@@ -158,7 +172,9 @@ pub fn prepare(county: &str, line: u64, valid: Valid, pii: &Pii) -> Prepared {
     let natural_key = hash64(&[county, valid.kind.key(), &valid.source_dept, &valid.doc_no, &subject_code]);
     let payload = serde_json::Value::Object(valid.payload.clone()).to_string();
     let content_hash = hash64(&[&payload]);
-    Prepared { line, valid, subject_key, id_hash, id_enc, natural_key, content_hash, payload }
+    let window = crate::rules::publicity::window(valid.kind, valid.decision_date, valid.severity, &valid.penalty_kinds, market_regulation);
+    let published = window.in_force_on(today);
+    Prepared { line, valid, subject_key, id_hash, id_enc, natural_key, content_hash, payload, window, published }
 }
 
 /// Import every row of `input`, reporting rejects to `sink` and progress (rows read so
@@ -202,7 +218,8 @@ pub async fn run(
             match check(req, &opts, item) {
                 Ok((raw, valid)) => {
                     originals.insert(raw.line, raw.original);
-                    batch.push(prepare(&req.county_code, raw.line, valid, pii));
+                    let samr = req.market_regulation.contains(&valid.source_dept);
+                    batch.push(prepare(&req.county_code, raw.line, valid, pii, samr, req.today));
                 }
                 Err(rej) => {
                     sum.rejected += 1;
@@ -352,6 +369,7 @@ mod tests {
             actor: Actor::System("test"),
             lenient_uscc: false,
             today: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            market_regulation: Default::default(),
         }
     }
 
@@ -404,6 +422,51 @@ mod tests {
             assert_eq!(imports[0].status, "done");
             assert_eq!(imports[0].file_sha256.len(), 64);
             assert!(audit::verify(&t.db).await.unwrap().is_intact());
+        }
+    }
+
+    /// doc_no, published, min end, max end, regime.
+    type WindowRow = (String, bool, Option<String>, Option<String>, String);
+
+    #[tokio::test]
+    async fn publicity_windows_are_stored_and_expire() {
+        let (pii, _dir) = pii();
+        for t in testing::all().await.unwrap() {
+            let mut req = request(RecordKind::Cf);
+            let rows = vec![
+                // 2019 regime, general: max 2023-06-15, long over.
+                cf("旧1号", &[("CF_JDRQ", "2022-06-15"), ("CF_CFLB", "罚款")]),
+                // 2026 regime, general: 3 months – 1 year.
+                cf("新1号", &[("CF_JDRQ", "2026-05-10"), ("CF_CFLB", "罚款")]),
+                // 2026 regime, minor: not published.
+                cf("新2号", &[("CF_JDRQ", "2026-05-10"), ("CF_CFLB", "警告"), ("CF_NR_FK", "")]),
+            ];
+            let (s, rej) = import(&t.db, &pii, &req, csv_text(RecordKind::Cf, &rows).into_bytes()).await;
+            assert_eq!(s.stored, 3, "{}: {rej:?}", t.name);
+            let got: Vec<WindowRow> = qingfeng_platform::on_db!(&t.db, |p| sqlx::query_as(
+                "SELECT doc_no, published, publicity_min_end, publicity_max_end, publicity_regime FROM credit_records ORDER BY doc_no"
+            )
+            .fetch_all(p)
+            .await)
+            .unwrap();
+            assert_eq!(got[0], ("新1号".into(), true, Some("2026-08-10".into()), Some("2027-05-10".into()), "2026".into()), "{}", t.name);
+            assert_eq!((got[1].1, got[1].3.as_deref(), got[1].4.as_str()), (false, None, "2026"), "minor: not published");
+            assert_eq!((got[2].1, got[2].3.as_deref(), got[2].4.as_str()), (false, Some("2023-06-15"), "2019"), "past its maximum");
+            // A market-regulation department's penalty follows SAMR Art. 13: 3 years.
+            req.market_regulation.insert(dept());
+            let (s, _) =
+                import(&t.db, &pii, &req, csv_text(RecordKind::Cf, &[cf("市监1号", &[("CF_JDRQ", "2026-05-10")])]).into_bytes()).await;
+            assert_eq!(s.stored, 1);
+            let (regime, max): (String, Option<String>) = qingfeng_platform::on_db!(&t.db, |p| sqlx::query_as(
+                "SELECT publicity_regime, publicity_max_end FROM credit_records WHERE doc_no = '市监1号'"
+            )
+            .fetch_one(p)
+            .await)
+            .unwrap();
+            assert_eq!((regime.as_str(), max.as_deref()), ("samr", Some("2029-05-10")));
+            // The nightly job: on 2027-05-11 the 2026 general record leaves publicity.
+            assert_eq!(store::expire_publicity(&t.db, "2027-05-10").await.unwrap(), 0, "still in on its last day");
+            assert_eq!(store::expire_publicity(&t.db, "2027-05-11").await.unwrap(), 1, "{}", t.name);
         }
     }
 

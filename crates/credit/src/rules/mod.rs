@@ -1,5 +1,6 @@
 //! Pure rules of the credit platform, each with its legal basis in the doc comments.
 
 pub mod dates;
+pub mod publicity;
 pub mod severity;
 pub mod validate;

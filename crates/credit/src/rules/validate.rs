@@ -48,6 +48,8 @@ pub struct Valid {
     pub valid_to: Option<NaiveDate>,
     pub amount_fen: Option<i64>,
     pub severity: Option<Severity>,
+    /// 处罚类别 of a penalty, as listed.
+    pub penalty_kinds: Vec<String>,
     /// Every non-empty field by code, ID numbers masked; sorted keys, so the same content
     /// always serialises the same way.
     pub payload: serde_json::Map<String, serde_json::Value>,
@@ -240,6 +242,7 @@ pub fn validate(kind: RecordKind, values: &[&str], opts: &Options) -> Result<Val
     row.required(c.source);
     let source_dept = row.uscc(c.source_code, true, opts, &mut warnings).unwrap_or_default();
 
+    let mut penalty_kinds = Vec::new();
     let (valid_from, valid_to, amount_fen, severity) = match kind {
         RecordKind::Xk => {
             for f in ["XK_XKWS", "XK_NR"] {
@@ -279,6 +282,7 @@ pub fn validate(kind: RecordKind, values: &[&str], opts: &Options) -> Result<Val
             }
             row.amount("CF_NR_WFFF");
             let to = row.date("CF_YXQ", true);
+            penalty_kinds = kinds.iter().map(|k| k.to_string()).collect();
             (decision_date, to, fine, Some(crate::rules::severity::classify(&kinds)))
         }
     };
@@ -318,6 +322,7 @@ pub fn validate(kind: RecordKind, values: &[&str], opts: &Options) -> Result<Val
         valid_to,
         amount_fen,
         severity,
+        penalty_kinds,
         payload,
         warnings,
     })

@@ -85,7 +85,7 @@ async fn push(
         format: ingest::reader::Format::JsonLines,
         source_dept: dept,
         lenient_uscc: q.lenient == "1",
-        ..super::request(&st, user, kind, "api", actor)
+        ..super::request(&st, user, kind, "api", actor).await?
     };
     let mut sink = Collect { rows: Vec::new(), limit: MAX_RECORDS };
     let summary = ingest::run(&st.db, &st.pii, &req, Box::new(std::io::Cursor::new(lines.into_bytes())), &mut sink, &mut |_| {}).await?;

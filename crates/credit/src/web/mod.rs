@@ -40,8 +40,8 @@ pub async fn own_department(st: &AppState, user: &User) -> Result<Option<String>
 
 /// The import request of a person or token acting for `user`, through `door`; the
 /// caller fills in the file's name, format and options.
-pub fn request(st: &AppState, user: &User, kind: RecordKind, door: &'static str, actor: Actor) -> ingest::Request {
-    ingest::Request {
+pub async fn request(st: &AppState, user: &User, kind: RecordKind, door: &'static str, actor: Actor) -> Result<ingest::Request, AppError> {
+    Ok(ingest::Request {
         county_code: user.county_code.clone(),
         kind,
         source_dept: None,
@@ -51,7 +51,8 @@ pub fn request(st: &AppState, user: &User, kind: RecordKind, door: &'static str,
         actor,
         lenient_uscc: false,
         today: st.clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive(),
-    }
+        market_regulation: ingest::market_regulation_departments(&st.db).await?,
+    })
 }
 
 #[derive(Template)]
@@ -140,7 +141,7 @@ async fn upload(State(st): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<R
             format,
             source_dept: dept,
             lenient_uscc: up.lenient,
-            ..request(&st, user, kind, "upload", actor)
+            ..request(&st, user, kind, "upload", actor).await?
         };
         let mut sink = Collect { rows: Vec::new(), limit: 200 };
         let sum = ingest::run(&st.db, &st.pii, &req, Box::new(std::io::Cursor::new(up.bytes)), &mut sink, &mut |_| {}).await?;
