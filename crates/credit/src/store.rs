@@ -51,8 +51,11 @@ pub async fn expire_publicity(db: &Db, today: &str) -> Result<u64, AppError> {
         .await?)
 }
 
-/// Rows per multi-row INSERT (17 values each: well under both backends' parameter limits).
-const INSERT_CHUNK: usize = 500;
+/// Rows per multi-row INSERT (22 values each). On SQLite the builder's placeholders
+/// run as anonymous `?` (see `Sql`), so binding stays linear in the values.
+const INSERT_CHUNK: usize = 200;
+/// Keys per `IN (…)` lookup.
+const LOOKUP_CHUNK: usize = 400;
 
 fn in_list(sql: &mut Sql, values: impl IntoIterator<Item = i64>) {
     sql.push("(");
@@ -74,15 +77,17 @@ async fn subjects(tx: &mut Tx, county: &str, batch: &[Prepared], now_ms: i64) ->
             wanted.push(p);
         }
     }
-    let mut q = Sql::new("SELECT key_hash, id, name FROM credit_subjects WHERE county_code = ");
-    q.bind(county).push(" AND key_hash IN ");
-    in_list(&mut q, wanted.iter().map(|p| p.subject_key));
-    let found: Vec<(i64, i64, String)> = tx.fetch_all(&q).await?;
     let mut ids: HashMap<i64, i64> = HashMap::new();
     let mut names: HashMap<i64, String> = HashMap::new();
-    for (k, id, name) in found {
-        ids.insert(k, id);
-        names.insert(k, name);
+    for chunk in wanted.chunks(LOOKUP_CHUNK) {
+        let mut q = Sql::new("SELECT key_hash, id, name FROM credit_subjects WHERE county_code = ");
+        q.bind(county).push(" AND key_hash IN ");
+        in_list(&mut q, chunk.iter().map(|p| p.subject_key));
+        let found: Vec<(i64, i64, String)> = tx.fetch_all(&q).await?;
+        for (k, id, name) in found {
+            ids.insert(k, id);
+            names.insert(k, name);
+        }
     }
     for p in wanted {
         let v = &p.valid;
@@ -158,12 +163,15 @@ pub async fn store_batch(
     }
     let mut tx = db.begin().await?;
     let subject_ids = subjects(&mut tx, county, batch, now_ms).await?;
-    let mut q = Sql::new(
-        "SELECT id, natural_key, content_hash, kind, source_dept, doc_no, subject_id, payload FROM credit_records WHERE natural_key IN ",
-    );
-    in_list(&mut q, batch.iter().map(|p| p.natural_key));
-    let existing: Vec<Existing> = tx.fetch_all(&q).await?;
-    let mut by_key: HashMap<i64, Existing> = existing.into_iter().map(|e| (e.natural_key, e)).collect();
+    let mut by_key: HashMap<i64, Existing> = HashMap::new();
+    for chunk in batch.chunks(LOOKUP_CHUNK) {
+        let mut q = Sql::new(
+            "SELECT id, natural_key, content_hash, kind, source_dept, doc_no, subject_id, payload FROM credit_records WHERE natural_key IN ",
+        );
+        in_list(&mut q, chunk.iter().map(|p| p.natural_key));
+        let existing: Vec<Existing> = tx.fetch_all(&q).await?;
+        by_key.extend(existing.into_iter().map(|e| (e.natural_key, e)));
+    }
     let mut inserts: Vec<(&Prepared, i64)> = Vec::new();
     let mut pending: HashMap<i64, usize> = HashMap::new();
     for p in batch {

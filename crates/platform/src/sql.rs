@@ -104,10 +104,8 @@ impl crate::db::Tx {
 
     /// Run a built statement inside this transaction; returns the rows affected.
     pub async fn execute_sql(&mut self, sql: &Sql) -> Result<u64, sqlx::Error> {
-        crate::on_tx!(self, |c| bind_args!(sqlx::query(AssertSqlSafe(sql.text.clone())), &sql.args)
-            .execute(&mut *c)
-            .await
-            .map(|r| r.rows_affected()))
+        let text = sql.text_for(matches!(self, crate::db::Tx::Sqlite(_)));
+        crate::on_tx!(self, |c| bind_args!(sqlx::query(AssertSqlSafe(text)), &sql.args).execute(&mut *c).await.map(|r| r.rows_affected()))
     }
 
     /// Fetch the rows of a built statement inside this transaction.
@@ -115,7 +113,8 @@ impl crate::db::Tx {
     where
         T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
-        crate::on_tx!(self, |c| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(sql.text.clone())), &sql.args).fetch_all(&mut *c).await)
+        let text = sql.text_for(matches!(self, crate::db::Tx::Sqlite(_)));
+        crate::on_tx!(self, |c| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &sql.args).fetch_all(&mut *c).await)
     }
 }
 
@@ -185,6 +184,36 @@ impl Sql {
         &self.text
     }
 
+    /// The statement as SQLite should run it: sequential `$1, $2…` become anonymous
+    /// `?`. SQLite finds a named parameter by walking the statement's parameter list, so
+    /// binding thousands of `$n` costs time quadratic in their number; `?` costs nothing.
+    /// Text whose placeholders are not in order keeps its `$n`.
+    fn sqlite_text(&self) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        let mut expected = 1usize;
+        let mut rest = self.text.as_str();
+        while let Some(pos) = rest.find('$') {
+            out.push_str(&rest[..pos]);
+            let digits: String = rest[pos + 1..].chars().take_while(char::is_ascii_digit).collect();
+            match digits.parse::<usize>() {
+                Ok(n) if n == expected => {
+                    out.push('?');
+                    expected += 1;
+                }
+                Ok(_) => return self.text.clone(),
+                Err(_) => out.push('$'),
+            }
+            rest = &rest[pos + 1 + digits.len()..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The text for the backend of `db`.
+    fn text_for(&self, sqlite: bool) -> String {
+        if sqlite { self.sqlite_text() } else { self.text.clone() }
+    }
+
     pub fn args(&self) -> &[Arg] {
         &self.args
     }
@@ -193,19 +222,22 @@ impl Sql {
     where
         T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
-        on_db!(db, |p| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(self.text.clone())), &self.args).fetch_all(p).await)
+        let text = self.text_for(matches!(db, Db::Sqlite(_)));
+        on_db!(db, |p| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &self.args).fetch_all(p).await)
     }
 
     pub async fn fetch_optional<T>(&self, db: &Db) -> Result<Option<T>, sqlx::Error>
     where
         T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
-        on_db!(db, |p| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(self.text.clone())), &self.args).fetch_optional(p).await)
+        let text = self.text_for(matches!(db, Db::Sqlite(_)));
+        on_db!(db, |p| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &self.args).fetch_optional(p).await)
     }
 
     /// Run a statement that yields one integer (e.g. `COUNT(*)`).
     pub async fn fetch_i64(&self, db: &Db) -> Result<i64, sqlx::Error> {
-        on_db!(db, |p| bind_args!(sqlx::query_scalar::<_, i64>(AssertSqlSafe(self.text.clone())), &self.args).fetch_one(p).await)
+        let text = self.text_for(matches!(db, Db::Sqlite(_)));
+        on_db!(db, |p| bind_args!(sqlx::query_scalar::<_, i64>(AssertSqlSafe(text)), &self.args).fetch_one(p).await)
     }
 }
 
@@ -284,6 +316,12 @@ mod tests {
             "SELECT * FROM t WHERE county_code = $1 AND (LOWER(name) LIKE LOWER($2) ESCAPE '\\' OR LOWER(code) LIKE LOWER($3) ESCAPE '\\') AND (a = $4 OR b = $5)"
         );
         assert_eq!(s.args()[1], Arg::Text("%50\\%\\_off%".into()));
+        assert!(
+            s.sqlite_text()
+                .ends_with("(LOWER(name) LIKE LOWER(?) ESCAPE '\\' OR LOWER(code) LIKE LOWER(?) ESCAPE '\\') AND (a = ? OR b = ?)")
+        );
+        let out_of_order = Sql { text: "a = $2 AND b = $1".into(), args: vec![Arg::Int(1), Arg::Int(2)] };
+        assert_eq!(out_of_order.sqlite_text(), "a = $2 AND b = $1");
         assert_eq!(s.args().len(), 5);
     }
 }
