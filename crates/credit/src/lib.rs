@@ -51,10 +51,6 @@ impl Module for CreditModule {
     fn console_links(&self) -> &'static [ConsoleLink] {
         LINKS
     }
-    /// The public lookup comes next; until then the home tile stays "in development".
-    fn has_public_pages(&self) -> bool {
-        false
-    }
     fn jobs(&self) -> Vec<Arc<dyn JobHandler>> {
         vec![Arc::new(PublicityExpiry)]
     }

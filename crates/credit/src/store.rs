@@ -389,3 +389,83 @@ pub async fn totals(db: &Db, county: &str) -> Result<(i64, i64), AppError> {
     s.bind(county);
     Ok((r.fetch_i64(db).await?, s.fetch_i64(db).await?))
 }
+
+/// A subject as the public sees it (enterprises and individual businesses only).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SubjectSummary {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub uscc: Option<String>,
+    /// Records in publicity.
+    pub published: i64,
+}
+
+const SUBJECT_SELECT: &str = "SELECT s.id, s.kind, s.name, s.uscc, \
+     (SELECT COUNT(*) FROM credit_records r WHERE r.subject_id = s.id AND r.published) AS published FROM credit_subjects s";
+
+/// Enterprises and individual businesses whose name contains `q` or whose code is `q`.
+/// Natural persons are never returned: the public may not search people.
+pub async fn search_public(db: &Db, county: &str, q: &str, limit: i64) -> Result<Vec<SubjectSummary>, AppError> {
+    let mut s = Sql::new(SUBJECT_SELECT);
+    s.push(" WHERE s.county_code = ").bind(county).push(" AND s.kind <> 'natural' AND (s.uscc = ").bind(q.to_uppercase());
+    s.push(" OR s.name LIKE ").bind(format!("%{}%", qingfeng_platform::sql::like_escape(q))).push(" ESCAPE '\\')");
+    s.push(" ORDER BY s.name, s.id LIMIT ").bind(limit);
+    Ok(s.fetch_all(db).await?)
+}
+
+/// The public subject with this code, if any.
+pub async fn public_subject(db: &Db, county: &str, uscc: &str) -> Result<Option<SubjectSummary>, AppError> {
+    let mut s = Sql::new(SUBJECT_SELECT);
+    s.push(" WHERE s.county_code = ").bind(county).push(" AND s.kind <> 'natural' AND s.uscc = ").bind(uscc);
+    Ok(s.fetch_optional(db).await?)
+}
+
+/// A record as published: its facts, window and the fields of the standard.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PublicRecord {
+    pub id: i64,
+    pub kind: String,
+    pub doc_no: String,
+    pub decision_date: String,
+    pub severity: Option<String>,
+    pub amount_fen: Option<i64>,
+    pub publicity_max_end: Option<String>,
+    #[serde(skip)]
+    pub payload: String,
+}
+
+impl PublicRecord {
+    /// One field of the payload by code (empty when absent).
+    pub fn field(&self, code: &str) -> String {
+        serde_json::from_str::<serde_json::Value>(&self.payload)
+            .ok()
+            .and_then(|v| v.get(code).and_then(|x| x.as_str().map(str::to_string)))
+            .unwrap_or_default()
+    }
+    /// Synthetic demo data (the generator marks 备注 合成演示数据).
+    pub fn is_demo(&self) -> bool {
+        self.field("BZ").contains("演示")
+    }
+    pub fn severity_zh(&self) -> &'static str {
+        match self.severity.as_deref() {
+            Some("minor") => "轻微",
+            Some("general") => "一般",
+            Some("serious") => "严重",
+            _ => "",
+        }
+    }
+    /// The fine in yuan with two decimals.
+    pub fn amount_yuan(&self) -> String {
+        self.amount_fen.map(|f| qingfeng_core::Fen(f).to_string()).unwrap_or_default()
+    }
+}
+
+/// The records of a subject that are in publicity, newest first.
+pub async fn public_records(db: &Db, subject_id: i64) -> Result<Vec<PublicRecord>, AppError> {
+    let mut s = Sql::new(
+        "SELECT id, kind, doc_no, decision_date, severity, amount_fen, publicity_max_end, payload FROM credit_records WHERE subject_id = ",
+    );
+    s.bind(subject_id).push(" AND published ORDER BY decision_date DESC, id DESC LIMIT 500");
+    Ok(s.fetch_all(db).await?)
+}

@@ -3,6 +3,7 @@
 //! the same pipeline as `qingfeng credit import`.
 
 pub mod api;
+pub mod public;
 
 use askama::Template;
 use axum::Router;
@@ -21,7 +22,7 @@ use crate::model::RecordKind;
 use crate::store::{self, ImportRecord};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/console/credit/imports", get(imports_page).post(upload)).merge(api::routes())
+    Router::new().route("/console/credit/imports", get(imports_page).post(upload)).merge(api::routes()).merge(public::routes())
 }
 
 /// The 数据来源单位 a person may send for: department staff only their own

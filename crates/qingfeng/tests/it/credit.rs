@@ -128,3 +128,59 @@ async fn department_staff_upload_a_file_on_the_page() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_public_finds_enterprises_and_their_records_in_publicity_only() {
+    for app in apps().await {
+        let county = app.login("county", PW).await;
+        let scjg_code = dept_code(&app, &county, "清丰县市场监督管理局").await;
+        let csrf = app.csrf_from(&county, "/console/credit/imports").await;
+        let mut old = cf("清市监罚〔2022〕5号", &scjg_code);
+        old["CF_JDRQ"] = "2022/01/05".into();
+        old["CF_WFXW"] = "旧的违法行为".into();
+        let person = serde_json::json!({
+            "CF_XDR_MC": "张三", "CF_XDR_LB": "自然人", "CF_XDR_ZJLX": "身份证", "CF_XDR_ZJHM": "410922195001010013",
+            "CF_WSH": "清市监罚〔2025〕99号", "CF_WFXW": "无证经营", "CF_SY": "无证经营", "CF_YJ": "《食品安全法》",
+            "CF_CFLB": "警告", "CF_NR": "警告", "CF_JDRQ": "2025/05/06", "CF_YXQ": "2026/05/06",
+            "CF_CFJG": "清丰县市场监督管理局", "CF_CFJGDM": scjg_code, "CF_SJLY": "清丰县市场监督管理局", "CF_SJLYDM": scjg_code
+        });
+        let lines: Vec<String> = [cf("清市监罚〔2025〕3号", &scjg_code), old, person].iter().map(|v| v.to_string()).collect();
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("kind", "cf")
+            .part("file", reqwest::multipart::Part::bytes(lines.join("\n").into_bytes()).file_name("cf.jsonl"));
+        let html = county.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("stored=3"), "{}", app.backend);
+
+        let public = app.client();
+        // The home tile now leads to the lookup.
+        let home = public.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("href=\"/credit\""), "{}", app.backend);
+        let page = public.get(app.url("/credit?q=鑫源")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("清丰县鑫源建材有限公司"), "{}", app.backend);
+        let page = public.get(app.url(&format!("/credit?q={}", firm().to_lowercase()))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("清丰县鑫源建材有限公司"), "by code, any case");
+        // People are not searchable by the public.
+        let page = public.get(app.url("/credit?q=张三")).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("/credit/subjects/"), "{}", app.backend);
+        // The profile shows what is in publicity, not the record whose period is over.
+        let profile = public.get(app.url(&format!("/credit/subjects/{}", firm()))).send().await.unwrap().text().await.unwrap();
+        assert!(profile.contains("清市监罚〔2025〕3号") && !profile.contains("旧的违法行为"), "{}", app.backend);
+        let api: serde_json::Value =
+            public.get(app.url(&format!("/api/v1/credit/subjects/{}", firm()))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(api["penalties"].as_array().unwrap().len(), 1, "{}: {api}", app.backend);
+        assert_eq!(api["subject"]["published"], 1);
+        // Bad and unknown codes: Chinese errors with codes.
+        let r = public.get(app.url("/api/v1/credit/subjects/91410922MA40AB1210")).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+        assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "uscc.check_digit");
+        let r = public
+            .get(app.url(&format!("/api/v1/credit/subjects/{}", dept_code(&app, &county, "清丰县应急管理局").await)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "credit.subject_not_found");
+        app.stop().await;
+    }
+}
