@@ -68,10 +68,13 @@ CREATE TABLE credit_records (
     publicity_min_end TEXT,
     publicity_max_end TEXT,
     publicity_regime TEXT NOT NULL,
+    received_date TEXT NOT NULL,
+    timely BOOLEAN NOT NULL,
     payload TEXT NOT NULL,
     import_id BIGINT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX credit_records_subject ON credit_records(subject_id);
+CREATE INDEX credit_records_dept ON credit_records(county_code, source_dept);
 CREATE INDEX credit_records_publicity ON credit_records(published, publicity_max_end);

@@ -26,14 +26,27 @@ pub const PERM_IMPORT: Permission = Permission {
     roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::CreditOfficer, Role::DeptStaff],
 };
 
+/// 数据质量 See what departments sent, their rejected share and 双公示 timeliness.
+pub const PERM_QUALITY: Permission = Permission {
+    key: "credit.quality",
+    zh: "查看归集数据质量",
+    en: "View data quality",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::CreditOfficer, Role::DeptStaff],
+};
+
 /// The permissions this module declares.
 pub mod perms {
     use qingfeng_platform::auth::Permission;
-    pub const ALL: &[Permission] = &[super::PERM_IMPORT];
+    pub const ALL: &[Permission] = &[super::PERM_IMPORT, super::PERM_QUALITY];
 }
 
-const LINKS: &[ConsoleLink] =
-    &[ConsoleLink { href: "/console/credit/imports", zh: "信用信息归集", en: "Credit imports", permission: &PERM_IMPORT }];
+/// 常住人口 The county's population for "records per resident": 70.18万 (2014), DOMAIN.md §1 [V].
+pub const COUNTY_POPULATION: i64 = 701_800;
+
+const LINKS: &[ConsoleLink] = &[
+    ConsoleLink { href: "/console/credit/imports", zh: "信用信息归集", en: "Credit imports", permission: &PERM_IMPORT },
+    ConsoleLink { href: "/console/credit/quality", zh: "归集数据质量", en: "Data quality", permission: &PERM_QUALITY },
+];
 
 /// The credit platform as a module of the server.
 pub struct CreditModule;

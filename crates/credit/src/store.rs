@@ -28,6 +28,9 @@ pub struct Prepared {
     pub window: crate::rules::publicity::Window,
     /// In publicity on the day of the import.
     pub published: bool,
+    /// The day it arrived, and whether that was within the 双公示 limit.
+    pub received: chrono::NaiveDate,
+    pub timely: bool,
 }
 
 /// What one batch did.
@@ -244,8 +247,8 @@ pub async fn store_batch(
     for chunk in inserts.chunks(INSERT_CHUNK) {
         let mut s = Sql::new(
             "INSERT INTO credit_records (county_code, natural_key, content_hash, subject_id, kind, source_dept, authority, doc_no, decision_date, \
-             valid_from, valid_to, polarity, severity, amount_fen, published, publicity_min_end, publicity_max_end, publicity_regime, payload, \
-             import_id, created_at, updated_at) VALUES ",
+             valid_from, valid_to, polarity, severity, amount_fen, published, publicity_min_end, publicity_max_end, publicity_regime, received_date, \
+             timely, payload, import_id, created_at, updated_at) VALUES ",
         );
         for (i, (p, subject_id)) in chunk.iter().enumerate() {
             let v = &p.valid;
@@ -262,7 +265,8 @@ pub async fn store_batch(
             s.bind(v.valid_to.map(|d| d.to_string())).push(", ").bind(v.kind.polarity().key()).push(", ").bind(v.severity.map(|x| x.key()));
             let w = &p.window;
             s.push(", ").bind(v.amount_fen).push(", ").bind(p.published).push(", ").bind(w.min_end.map(|d| d.to_string())).push(", ");
-            s.bind(w.max_end.map(|d| d.to_string())).push(", ").bind(w.regime.as_str()).push(", ").bind(p.payload.as_str()).push(", ");
+            s.bind(w.max_end.map(|d| d.to_string())).push(", ").bind(w.regime.as_str()).push(", ");
+            s.bind(p.received.to_string()).push(", ").bind(p.timely).push(", ").bind(p.payload.as_str()).push(", ");
             s.bind(import_id).push(", ").bind(now_ms).push(", ").bind(now_ms);
             s.push(")");
         }
@@ -467,5 +471,49 @@ pub async fn public_records(db: &Db, subject_id: i64) -> Result<Vec<PublicRecord
         "SELECT id, kind, doc_no, decision_date, severity, amount_fen, publicity_max_end, payload FROM credit_records WHERE subject_id = ",
     );
     s.bind(subject_id).push(" AND published ORDER BY decision_date DESC, id DESC LIMIT 500");
+    Ok(s.fetch_all(db).await?)
+}
+
+/// 数据质量 What one source department sent.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct DeptRecords {
+    pub source_dept: String,
+    pub records: i64,
+    /// Records that arrived within the 双公示 limit.
+    pub timely: i64,
+}
+
+/// Records and timely records per source department (optionally one).
+pub async fn records_by_dept(db: &Db, county: &str, dept: Option<&str>) -> Result<Vec<DeptRecords>, AppError> {
+    let mut s = Sql::new(
+        "SELECT source_dept, COUNT(*) AS records, CAST(SUM(CASE WHEN timely THEN 1 ELSE 0 END) AS BIGINT) AS timely FROM credit_records WHERE county_code = ",
+    );
+    s.bind(county);
+    if let Some(d) = dept {
+        s.push(" AND source_dept = ").bind(d);
+    }
+    s.push(" GROUP BY source_dept ORDER BY source_dept");
+    Ok(s.fetch_all(db).await?)
+}
+
+/// (PostgreSQL sums BIGINT as NUMERIC: the casts keep both backends at BIGINT.)
+/// Rows read and rejected per import door's department (`''` = sent on behalf of several).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct DeptImports {
+    pub source_dept: String,
+    pub read: i64,
+    pub rejected: i64,
+}
+
+pub async fn imports_by_dept(db: &Db, county: &str, dept: Option<&str>) -> Result<Vec<DeptImports>, AppError> {
+    let mut s = Sql::new(
+        "SELECT source_dept, CAST(COALESCE(SUM(read_count), 0) AS BIGINT) AS read, CAST(COALESCE(SUM(rejected_count), 0) AS BIGINT) AS rejected \
+         FROM credit_imports WHERE county_code = ",
+    );
+    s.bind(county);
+    if let Some(d) = dept {
+        s.push(" AND source_dept = ").bind(d);
+    }
+    s.push(" GROUP BY source_dept ORDER BY source_dept");
     Ok(s.fetch_all(db).await?)
 }

@@ -45,6 +45,8 @@ pub struct Request {
     /// USCCs of market-regulation departments, whose penalties follow their own
     /// publicity rule (see [`crate::rules::publicity`]).
     pub market_regulation: std::collections::HashSet<String>,
+    /// 工作日历 For the 双公示 timeliness check.
+    pub calendar: std::sync::Arc<qingfeng_core::HolidayCalendar>,
 }
 
 /// The counts of one import (they always reconcile).
@@ -159,7 +161,15 @@ pub fn hash64(parts: &[&str]) -> i64 {
 }
 
 /// Key a valid row: subject key, natural key, content hash, encrypted ID.
-pub fn prepare(county: &str, line: u64, valid: Valid, pii: &Pii, market_regulation: bool, today: NaiveDate) -> Prepared {
+pub fn prepare(
+    county: &str,
+    line: u64,
+    valid: Valid,
+    pii: &Pii,
+    market_regulation: bool,
+    today: NaiveDate,
+    cal: &qingfeng_core::HolidayCalendar,
+) -> Prepared {
     let (subject_code, id_hash, id_enc) = match (&valid.uscc, &valid.id_number, valid.subject_kind) {
         (_, Some(id), SubjectKind::Natural) => {
             let h = pii.lookup_hash(id);
@@ -174,7 +184,8 @@ pub fn prepare(county: &str, line: u64, valid: Valid, pii: &Pii, market_regulati
     let content_hash = hash64(&[&payload]);
     let window = crate::rules::publicity::window(valid.kind, valid.decision_date, valid.severity, &valid.penalty_kinds, market_regulation);
     let published = window.in_force_on(today);
-    Prepared { line, valid, subject_key, id_hash, id_enc, natural_key, content_hash, payload, window, published }
+    let timely = crate::rules::timeliness::on_time(valid.decision_date, today, cal);
+    Prepared { line, valid, subject_key, id_hash, id_enc, natural_key, content_hash, payload, window, published, received: today, timely }
 }
 
 /// Import every row of `input`, reporting rejects to `sink` and progress (rows read so
@@ -219,7 +230,7 @@ pub async fn run(
                 Ok((raw, valid)) => {
                     originals.insert(raw.line, raw.original);
                     let samr = req.market_regulation.contains(&valid.source_dept);
-                    batch.push(prepare(&req.county_code, raw.line, valid, pii, samr, req.today));
+                    batch.push(prepare(&req.county_code, raw.line, valid, pii, samr, req.today, &req.calendar));
                 }
                 Err(rej) => {
                     sum.rejected += 1;
@@ -370,6 +381,7 @@ mod tests {
             lenient_uscc: false,
             today: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
             market_regulation: Default::default(),
+            calendar: std::sync::Arc::new(qingfeng_core::HolidayCalendar::builtin()),
         }
     }
 

@@ -3,4 +3,5 @@
 pub mod dates;
 pub mod publicity;
 pub mod severity;
+pub mod timeliness;
 pub mod validate;

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod public;
+pub mod quality;
 
 use askama::Template;
 use axum::Router;
@@ -22,7 +23,11 @@ use crate::model::RecordKind;
 use crate::store::{self, ImportRecord};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/console/credit/imports", get(imports_page).post(upload)).merge(api::routes()).merge(public::routes())
+    Router::new()
+        .route("/console/credit/imports", get(imports_page).post(upload))
+        .merge(api::routes())
+        .merge(public::routes())
+        .merge(quality::routes())
 }
 
 /// The 数据来源单位 a person may send for: department staff only their own
@@ -53,6 +58,7 @@ pub async fn request(st: &AppState, user: &User, kind: RecordKind, door: &'stati
         lenient_uscc: false,
         today: st.clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive(),
         market_regulation: ingest::market_regulation_departments(&st.db).await?,
+        calendar: std::sync::Arc::new(st.calendar.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone())),
     })
 }
 

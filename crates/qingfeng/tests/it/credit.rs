@@ -184,3 +184,36 @@ async fn the_public_finds_enterprises_and_their_records_in_publicity_only() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn data_quality_shows_timeliness_per_department() {
+    for app in apps().await {
+        let county = app.login("county", PW).await;
+        let scjg_code = dept_code(&app, &county, "清丰县市场监督管理局").await;
+        let yesterday = (chrono::Utc::now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive() - chrono::Days::new(1))
+            .format("%Y/%m/%d")
+            .to_string();
+        let mut fresh = cf("清市监罚〔2026〕1号", &scjg_code);
+        fresh["CF_JDRQ"] = yesterday.into();
+        fresh["CF_YXQ"] = "2099/12/31".into();
+        let late = cf("清市监罚〔2025〕4号", &scjg_code);
+        let lines: Vec<String> = [fresh, late].iter().map(|v| v.to_string()).collect();
+        let csrf = app.csrf_from(&county, "/console/credit/imports").await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("kind", "cf")
+            .part("file", reqwest::multipart::Part::bytes(lines.join("\n").into_bytes()).file_name("cf.jsonl"));
+        let html = county.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("stored=2"), "{}", app.backend);
+        let page = county.get(app.url("/console/credit/quality")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("清丰县市场监督管理局") && page.contains("50.0%"), "{}: one of two on time", app.backend);
+        assert!(page.contains("id=\"q-records\">2<") && page.contains("<svg"), "{}", app.backend);
+        // Department staff see their own department; township staff have no such page.
+        let staff = app.login("scjg", PW).await;
+        let page = staff.get(app.url("/console/credit/quality")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("50.0%"), "{}", app.backend);
+        let cg = app.login("chengguan", PW).await;
+        assert_eq!(cg.get(app.url("/console/credit/quality")).send().await.unwrap().status(), 403);
+        app.stop().await;
+    }
+}
