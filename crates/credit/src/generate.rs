@@ -2152,23 +2152,8 @@ mod tests {
     const CF_GSJZQ: usize = 24;
     const FIELDS_CSV: &str = include_str!("../data/shuanggongshi_fields.csv");
     const TOWNS_CSV: &str = include_str!("../../platform/data/qingfeng_towns_2023.csv");
-    const PERMIT_OK: &[&str] = &["普通", "特许", "认可", "核准", "登记", "其他"];
-    const PENALTY_OK: &[&str] = &[
-        "警告",
-        "通报批评",
-        "罚款",
-        "没收违法所得",
-        "没收非法财物",
-        "暂扣许可证件",
-        "降低资质等级",
-        "吊销许可证件",
-        "限制开展生产经营活动",
-        "责令停产停业",
-        "责令关闭",
-        "限制从业",
-        "行政拘留",
-        "其他",
-    ];
+    const PERMIT_OK: &[&str] = crate::model::PERMIT_CATEGORIES;
+    const PENALTY_OK: &[&str] = crate::model::PENALTY_KINDS;
 
     fn opts(kind: GenKind, records: u64, bad_share: f64, seed: u64) -> GenOptions {
         GenOptions { kind, records, bad_share, seed, person_share: 0.3, subjects: (records / 20).max(1) }
