@@ -307,6 +307,41 @@ async fn org_id(db: &Db, name: &str) -> anyhow::Result<Option<i64>> {
     Ok(page.items.into_iter().find(|o| o.name == name).map(|o| o.id))
 }
 
+/// Synthetic credit records of the demo county (marked 合成演示数据), loaded through
+/// the real import pipeline once, when the credit tables are empty.
+pub async fn load_credit(db: &Db, pii: &Pii, cfg: &Config, clock: &Clock, records_per_kind: u64) -> anyhow::Result<()> {
+    use qingfeng_credit::generate::{GenOptions, write_csv};
+    use qingfeng_credit::ingest::{self, Collect};
+    use qingfeng_credit::model::RecordKind;
+    let (records, _) = qingfeng_credit::store::totals(db, COUNTY).await?;
+    if records > 0 || records_per_kind == 0 {
+        return Ok(());
+    }
+    let calendar = std::sync::Arc::new(qingfeng_platform::calendar::load(db).await?);
+    let market_regulation = ingest::market_regulation_departments(db).await?;
+    for kind in [RecordKind::Xk, RecordKind::Cf] {
+        let mut csv = Vec::new();
+        write_csv(&mut csv, &GenOptions { seed: 2026, ..GenOptions::new(kind, records_per_kind) })?;
+        let req = ingest::Request {
+            county_code: cfg.county_code.clone(),
+            kind,
+            source_dept: None,
+            file_name: format!("demo-{}.csv", kind.key()),
+            format: ingest::reader::Format::Csv,
+            door: "demo",
+            actor: Actor::System("demo"),
+            lenient_uscc: false,
+            today: clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive(),
+            market_regulation: market_regulation.clone(),
+            calendar: calendar.clone(),
+        };
+        let mut sink = Collect::default();
+        let sum = ingest::run(db, pii, &req, Box::new(std::io::Cursor::new(csv)), &mut sink, &mut |_| {}).await?;
+        tracing::info!(kind = kind.key(), stored = sum.stored, "demo credit records loaded");
+    }
+    Ok(())
+}
+
 /// The lines `serve --demo` prints so a newcomer can sign in.
 pub fn accounts_banner() -> String {
     let mut s = format!("演示账号（密码均为 {DEMO_PASSWORD}）/ demo accounts (password {DEMO_PASSWORD}):\n");

@@ -35,12 +35,22 @@ pub async fn open_db(cfg: &Config, clock: &Clock) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// Synthetic credit records of each kind `--demo` loads (enough to browse, quick to load).
+pub const DEMO_CREDIT_RECORDS: u64 = 2000;
+
 /// Everything a server needs, ready to serve.
 pub async fn build_state(cfg: Config, clock: Clock, demo: bool) -> anyhow::Result<AppState> {
+    build_state_with(cfg, clock, demo, DEMO_CREDIT_RECORDS).await
+}
+
+/// [`build_state`] with the number of synthetic credit records of each kind the demo
+/// loads (tests that do not need them pass 0).
+pub async fn build_state_with(cfg: Config, clock: Clock, demo: bool, demo_credit_records: u64) -> anyhow::Result<AppState> {
     let db = open_db(&cfg, &clock).await?;
     let pii = Pii::load_or_create(&cfg.pii_key, &cfg.data_dir)?;
     if demo {
         demo::load(&db, &pii, &cfg, &clock).await?;
+        demo::load_credit(&db, &pii, &cfg, &clock, demo_credit_records).await?;
     }
     let cal = calendar::load(&db).await?;
     let search = Arc::new(open_search(&cfg)?);

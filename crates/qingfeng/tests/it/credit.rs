@@ -217,3 +217,28 @@ async fn data_quality_shows_timeliness_per_department() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_demo_county_has_synthetic_credit_records_to_browse() {
+    let app = TestApp::start_with(qingfeng_platform::testing::sqlite().await.unwrap(), 300).await;
+    let (records, subjects) = qingfeng_credit::store::totals(&app.db, "410922").await.unwrap();
+    assert_eq!(records, 600);
+    assert!(subjects > 0);
+    let page = app.client().get(app.url("/credit?q=清丰县")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("/credit/subjects/"), "the lookup finds demo enterprises");
+    // Starting again loads nothing twice.
+    let state = qingfeng::build_state_with(
+        qingfeng_platform::config::Config {
+            data_dir: tempfile::tempdir().unwrap().keep(),
+            database_url: app.running.as_ref().unwrap().state.cfg.effective_database_url(),
+            ..Default::default()
+        },
+        qingfeng_platform::Clock::System,
+        true,
+        300,
+    )
+    .await
+    .unwrap();
+    assert_eq!(qingfeng_credit::store::totals(&state.db, "410922").await.unwrap().0, 600);
+    app.stop().await;
+}

@@ -17,6 +17,11 @@ pub struct TestApp {
 impl TestApp {
     /// Start the platform with the demo data on `tdb`.
     pub async fn start(tdb: TestDb) -> TestApp {
+        Self::start_with(tdb, 0).await
+    }
+
+    /// Start with `credit_records` synthetic credit records of each kind in the demo.
+    pub async fn start_with(tdb: TestDb, credit_records: u64) -> TestApp {
         let data_dir = tempfile::tempdir().unwrap();
         let cfg = Config {
             data_dir: data_dir.path().to_path_buf(),
@@ -25,7 +30,7 @@ impl TestApp {
             scheduler_tick_ms: 100,
             ..Config::default()
         };
-        let state = qingfeng::build_state(cfg, Clock::System, true).await.unwrap();
+        let state = qingfeng::build_state_with(cfg, Clock::System, true, credit_records).await.unwrap();
         let running = qingfeng::start(state, "127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", running.addr);
         let db = running.state.db.clone();
