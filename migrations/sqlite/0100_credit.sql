@@ -78,3 +78,16 @@ CREATE TABLE credit_records (
 CREATE INDEX credit_records_subject ON credit_records(subject_id);
 CREATE INDEX credit_records_dept ON credit_records(county_code, source_dept);
 CREATE INDEX credit_records_publicity ON credit_records(published, publicity_max_end);
+
+-- 信用报告 Issued credit reports: a snapshot of the public profile and its hash, so that a
+-- printed report can be checked against what was issued.
+CREATE TABLE credit_reports (
+    id INTEGER PRIMARY KEY,
+    county_code TEXT NOT NULL,
+    number TEXT NOT NULL UNIQUE,
+    subject_id BIGINT NOT NULL,
+    content TEXT NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);

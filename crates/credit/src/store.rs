@@ -517,3 +517,46 @@ pub async fn imports_by_dept(db: &Db, county: &str, dept: Option<&str>) -> Resul
     s.push(" GROUP BY source_dept ORDER BY source_dept");
     Ok(s.fetch_all(db).await?)
 }
+
+/// 信用报告 An issued report.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Report {
+    pub number: String,
+    pub subject_id: i64,
+    pub content: String,
+    pub content_sha256: String,
+    pub created_at: i64,
+}
+
+/// Store an issued report (its number must be new) with an audit entry.
+pub async fn insert_report(db: &Db, county: &str, report: &Report, actor: &Actor) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "INSERT INTO credit_reports (county_code, number, subject_id, content, content_sha256, requested_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            Arg::from(county),
+            Arg::from(report.number.as_str()),
+            Arg::from(report.subject_id),
+            Arg::from(report.content.as_str()),
+            Arg::from(report.content_sha256.as_str()),
+            Arg::from(actor.as_string()),
+            Arg::from(report.created_at),
+        ],
+    )
+    .await?;
+    let detail = serde_json::json!({"number": report.number, "subject": report.subject_id, "sha256": report.content_sha256});
+    audit::append(
+        &mut tx,
+        report.created_at,
+        &Change { county_code: county, actor, action: "credit.report_issue", entity: "credit_report", entity_id: &report.number, detail },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn report(db: &Db, number: &str) -> Result<Option<Report>, AppError> {
+    let mut s = Sql::new("SELECT number, subject_id, content, content_sha256, created_at FROM credit_reports WHERE number = ");
+    s.bind(number);
+    Ok(s.fetch_optional(db).await?)
+}

@@ -242,3 +242,55 @@ async fn the_demo_county_has_synthetic_credit_records_to_browse() {
     assert_eq!(qingfeng_credit::store::totals(&state.db, "410922").await.unwrap().0, 600);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn anyone_issues_a_credit_report_and_anyone_can_verify_it() {
+    for app in apps().await {
+        let county = app.login("county", PW).await;
+        let scjg_code = dept_code(&app, &county, "清丰县市场监督管理局").await;
+        let csrf = app.csrf_from(&county, "/console/credit/imports").await;
+        let form = reqwest::multipart::Form::new().text("csrf", csrf).text("kind", "cf").part(
+            "file",
+            reqwest::multipart::Part::bytes(cf("清市监罚〔2025〕21号", &scjg_code).to_string().into_bytes()).file_name("cf.jsonl"),
+        );
+        county.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap();
+
+        // A member of the public, from the profile page.
+        let public = app.client();
+        let csrf = app.csrf_from(&public, &format!("/credit/subjects/{}", firm())).await;
+        let r = public.post(app.url(&format!("/credit/subjects/{}/report", firm()))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), 303, "{}", app.backend);
+        let location = r.headers()["location"].to_str().unwrap().to_string();
+        let number = location.rsplit('/').next().unwrap().to_string();
+        assert!(number.starts_with("QF410922") && number.len() == 26, "{number}");
+        let page = public.get(app.url(&location)).send().await.unwrap().text().await.unwrap();
+        assert!(
+            page.contains("本报告由本平台出具") && page.contains("清市监罚〔2025〕21号") && page.contains("清丰县鑫源建材有限公司"),
+            "{}",
+            app.backend
+        );
+        let v: serde_json::Value =
+            public.get(app.url(&format!("/api/v1/credit/reports/{number}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(v["genuine"], true);
+        assert_eq!(v["content_sha256"].as_str().unwrap().len(), 64);
+        // A report edited in the database no longer verifies.
+        qingfeng_platform::on_db!(&app.db, |p| sqlx::query("UPDATE credit_reports SET content = REPLACE(content, '21号', '22号')")
+            .execute(p)
+            .await
+            .map(|_| ()))
+        .unwrap();
+        let page = public.get(app.url(&location)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("报告内容与签发时不符"), "{}", app.backend);
+        // Unknown and malformed numbers; no report without the form token.
+        let r = public.get(app.url("/api/v1/credit/reports/QF410922202601010000000000")).send().await.unwrap();
+        assert_eq!(
+            (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap()["error"]["code"].as_str().unwrap().to_string()),
+            (404, "credit.report_not_found".into())
+        );
+        let r = public.get(app.url("/api/v1/credit/reports/a'b")).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+        let r = public.post(app.url(&format!("/credit/subjects/{}/report", firm()))).form(&[("csrf", "x")]).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        app.stop().await;
+    }
+}
