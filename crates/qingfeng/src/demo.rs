@@ -334,6 +334,7 @@ pub async fn load_credit(db: &Db, pii: &Pii, cfg: &Config, clock: &Clock, record
             today: clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive(),
             market_regulation: market_regulation.clone(),
             calendar: calendar.clone(),
+            clock: clock.clone(),
         };
         let mut sink = Collect::default();
         let sum = ingest::run(db, pii, &req, Box::new(std::io::Cursor::new(csv)), &mut sink, &mut |_| {}).await?;

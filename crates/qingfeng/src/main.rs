@@ -696,6 +696,7 @@ async fn credit_cmd(cfg: &Config, clock: &Clock, cmd: CreditCmd) -> anyhow::Resu
                 today: clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive(),
                 market_regulation: ingest::market_regulation_departments(&db).await?,
                 calendar: std::sync::Arc::new(qingfeng_platform::calendar::load(&db).await?),
+                clock: clock.clone(),
             };
             /// Rejected rows go to stderr (the first 100) and to the rejects file.
             struct Report {

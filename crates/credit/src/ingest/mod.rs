@@ -47,6 +47,8 @@ pub struct Request {
     pub market_regulation: std::collections::HashSet<String>,
     /// 工作日历 For the 双公示 timeliness check.
     pub calendar: std::sync::Arc<qingfeng_core::HolidayCalendar>,
+    /// Where the import's instants come from.
+    pub clock: qingfeng_platform::Clock,
 }
 
 /// The counts of one import (they always reconcile).
@@ -198,7 +200,7 @@ pub async fn run(
     sink: &mut (dyn RejectSink + Send),
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<Summary, AppError> {
-    let now = || chrono::Utc::now().timestamp_millis();
+    let now = || req.clock.now_ms();
     let hasher = std::sync::Arc::new(std::sync::Mutex::new(Sha256::new()));
     let input: Box<dyn Read + Send> = Box::new(HashingReader { inner: input, hasher: hasher.clone() });
     let mut rows: Rows = reader::open(req.kind, req.format, input).map_err(|e| AppError::bad_request(e.code, e.message))?;
@@ -382,6 +384,7 @@ mod tests {
             today: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
             market_regulation: Default::default(),
             calendar: std::sync::Arc::new(qingfeng_core::HolidayCalendar::builtin()),
+            clock: qingfeng_platform::Clock::System,
         }
     }
 
