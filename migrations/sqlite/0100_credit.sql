@@ -91,3 +91,21 @@ CREATE TABLE credit_reports (
     requested_by TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
+
+-- 红黑名单 List entries: red list (守信激励), black list (严重失信主体名单), dishonest
+-- judgment debtors (失信被执行人), abnormal operations (经营异常名录).
+CREATE TABLE credit_list_entries (
+    id INTEGER PRIMARY KEY,
+    county_code TEXT NOT NULL,
+    list_kind TEXT NOT NULL,
+    subject_id BIGINT NOT NULL,
+    basis TEXT NOT NULL,
+    authority TEXT NOT NULL,
+    source_ref TEXT NOT NULL,
+    listed_on TEXT NOT NULL,
+    ends_on TEXT,
+    removed_on TEXT,
+    created_at BIGINT NOT NULL,
+    UNIQUE (county_code, list_kind, subject_id, source_ref)
+);
+CREATE INDEX credit_list_entries_subject ON credit_list_entries(subject_id);

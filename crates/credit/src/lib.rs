@@ -34,10 +34,18 @@ pub const PERM_QUALITY: Permission = Permission {
     roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::CreditOfficer, Role::DeptStaff],
 };
 
+/// 联合奖惩核查 Ask which lists a subject is on (other systems' touchpoints, banks).
+pub const PERM_CHECK: Permission = Permission {
+    key: "credit.check",
+    zh: "联合奖惩核查",
+    en: "Joint incentive and punishment check",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::CreditOfficer, Role::DeptStaff, Role::BankOfficer],
+};
+
 /// The permissions this module declares.
 pub mod perms {
     use qingfeng_platform::auth::Permission;
-    pub const ALL: &[Permission] = &[super::PERM_IMPORT, super::PERM_QUALITY];
+    pub const ALL: &[Permission] = &[super::PERM_IMPORT, super::PERM_QUALITY, super::PERM_CHECK];
 }
 
 /// 常住人口 The county's population for "records per resident": 70.18万 (2014), DOMAIN.md §1 [V].

@@ -139,3 +139,44 @@ pub const PENALTY_KINDS: &[&str] = &[
     "行政拘留",
     "其他",
 ];
+
+/// 名单类别 Kind of list a subject can be on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ListKind {
+    /// 守信激励对象（红名单）
+    Red,
+    /// 严重失信主体名单（黑名单）
+    Black,
+    /// 失信被执行人 (最高人民法院)
+    DishonestDebtor,
+    /// 经营异常名录
+    Abnormal,
+}
+
+impl ListKind {
+    pub const ALL: [ListKind; 4] = [ListKind::Red, ListKind::Black, ListKind::DishonestDebtor, ListKind::Abnormal];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ListKind::Red => "red",
+            ListKind::Black => "black",
+            ListKind::DishonestDebtor => "dishonest_debtor",
+            ListKind::Abnormal => "abnormal",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            ListKind::Red => "守信激励对象",
+            ListKind::Black => "严重失信主体名单",
+            ListKind::DishonestDebtor => "失信被执行人",
+            ListKind::Abnormal => "经营异常名录",
+        }
+    }
+    /// 守信激励 (incentive) or 失信惩戒 (punishment).
+    pub fn incentive(self) -> bool {
+        self == ListKind::Red
+    }
+    pub fn parse(s: &str) -> Option<ListKind> {
+        ListKind::ALL.into_iter().find(|k| k.key() == s.trim() || k.zh() == s.trim())
+    }
+}

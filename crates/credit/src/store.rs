@@ -560,3 +560,128 @@ pub async fn report(db: &Db, number: &str) -> Result<Option<Report>, AppError> {
     s.bind(number);
     Ok(s.fetch_optional(db).await?)
 }
+
+/// 名单条目 One entry on a list.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ListEntry {
+    pub id: i64,
+    pub list_kind: String,
+    pub subject_id: i64,
+    pub basis: String,
+    pub authority: String,
+    pub source_ref: String,
+    pub listed_on: String,
+    pub ends_on: Option<String>,
+    pub removed_on: Option<String>,
+}
+
+/// A new entry to put on a list.
+#[derive(Debug, Clone)]
+pub struct NewListEntry<'a> {
+    pub county: &'a str,
+    pub list_kind: &'a str,
+    pub subject_id: i64,
+    pub basis: &'a str,
+    pub authority: &'a str,
+    pub source_ref: &'a str,
+    pub listed_on: &'a str,
+    pub ends_on: Option<&'a str>,
+}
+
+/// Put a subject on a list (once per source reference), with an audit entry; returns
+/// whether it was new.
+pub async fn add_list_entry(db: &Db, e: &NewListEntry<'_>, actor: &Actor, now_ms: i64) -> Result<bool, AppError> {
+    let mut tx = db.begin().await?;
+    let n = tx
+        .execute(
+            "INSERT INTO credit_list_entries (county_code, list_kind, subject_id, basis, authority, source_ref, listed_on, ends_on, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (county_code, list_kind, subject_id, source_ref) DO NOTHING",
+            &[
+                Arg::from(e.county),
+                Arg::from(e.list_kind),
+                Arg::from(e.subject_id),
+                Arg::from(e.basis),
+                Arg::from(e.authority),
+                Arg::from(e.source_ref),
+                Arg::from(e.listed_on),
+                Arg::from(e.ends_on),
+                Arg::from(now_ms),
+            ],
+        )
+        .await?;
+    if n > 0 {
+        let detail = serde_json::json!({"list": e.list_kind, "subject": e.subject_id, "basis": e.basis, "ref": e.source_ref, "listed_on": e.listed_on, "ends_on": e.ends_on});
+        audit::append(
+            &mut tx,
+            now_ms,
+            &Change {
+                county_code: e.county,
+                actor,
+                action: "credit.list_add",
+                entity: "credit_subject",
+                entity_id: &e.subject_id.to_string(),
+                detail,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(n > 0)
+}
+
+/// The entries of a subject in force on `today` (`YYYY-MM-DD`).
+pub async fn active_list_entries(db: &Db, subject_id: i64, today: &str) -> Result<Vec<ListEntry>, AppError> {
+    let mut s = Sql::new(
+        "SELECT id, list_kind, subject_id, basis, authority, source_ref, listed_on, ends_on, removed_on FROM credit_list_entries WHERE subject_id = ",
+    );
+    s.bind(subject_id)
+        .push(" AND removed_on IS NULL AND listed_on <= ")
+        .bind(today)
+        .push(" AND (ends_on IS NULL OR ends_on >= ")
+        .bind(today);
+    s.push(") ORDER BY listed_on, id");
+    Ok(s.fetch_all(db).await?)
+}
+
+/// The subject a code names: a USCC, or a resident ID through its keyed hash.
+pub async fn subject_by_key(db: &Db, county: &str, key_hash: i64) -> Result<Option<(i64, String, String)>, AppError> {
+    let mut s = Sql::new("SELECT id, kind, name FROM credit_subjects WHERE county_code = ");
+    s.bind(county).push(" AND key_hash = ").bind(key_hash);
+    Ok(s.fetch_optional(db).await?)
+}
+
+/// A subject to find or create.
+pub struct NewSubject<'a> {
+    pub county: &'a str,
+    pub key_hash: i64,
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub uscc: Option<&'a str>,
+    pub id_hash: Option<&'a str>,
+    pub id_enc: Option<&'a str>,
+}
+
+/// Find or create a subject (for list entries of subjects with no record yet).
+pub async fn ensure_subject(db: &Db, n: &NewSubject<'_>, now_ms: i64) -> Result<i64, AppError> {
+    let NewSubject { county, key_hash, kind, name, uscc, id_hash, id_enc } = *n;
+    if let Some((id, _, _)) = subject_by_key(db, county, key_hash).await? {
+        return Ok(id);
+    }
+    let mut tx = db.begin().await?;
+    let id: i64 = on_tx!(&mut tx, |c| sqlx::query_scalar(
+        "INSERT INTO credit_subjects (county_code, kind, key_hash, uscc, id_hash, id_enc, name, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id"
+    )
+    .bind(county)
+    .bind(kind)
+    .bind(key_hash)
+    .bind(uscc)
+    .bind(id_hash)
+    .bind(id_enc)
+    .bind(name)
+    .bind(now_ms)
+    .fetch_one(&mut *c)
+    .await)?;
+    tx.commit().await?;
+    Ok(id)
+}

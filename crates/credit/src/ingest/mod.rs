@@ -162,6 +162,25 @@ pub fn hash64(parts: &[&str]) -> i64 {
     i64::from_le_bytes(b)
 }
 
+/// How a subject is identified: by its USCC, or by the keyed hash of a person's ID.
+pub enum SubjectCode<'a> {
+    Uscc(&'a str),
+    Person(&'a str),
+}
+
+impl SubjectCode<'_> {
+    pub fn text(&self) -> String {
+        match self {
+            SubjectCode::Uscc(u) => format!("U:{u}"),
+            SubjectCode::Person(h) => format!("P:{h}"),
+        }
+    }
+    /// The 64-bit subject key within a county.
+    pub fn key(&self, county: &str) -> i64 {
+        hash64(&[county, &self.text()])
+    }
+}
+
 /// Key a valid row: subject key, natural key, content hash, encrypted ID.
 pub fn prepare(
     county: &str,
@@ -175,9 +194,9 @@ pub fn prepare(
     let (subject_code, id_hash, id_enc) = match (&valid.uscc, &valid.id_number, valid.subject_kind) {
         (_, Some(id), SubjectKind::Natural) => {
             let h = pii.lookup_hash(id);
-            (format!("P:{h}"), Some(h), Some(pii.encrypt(id)))
+            (SubjectCode::Person(&h).text(), Some(h.clone()), Some(pii.encrypt(id)))
         }
-        (Some(u), _, _) => (format!("U:{u}"), None, None),
+        (Some(u), _, _) => (SubjectCode::Uscc(u).text(), None, None),
         _ => (format!("N:{}", valid.subject_name), None, None),
     };
     let subject_key = hash64(&[county, &subject_code]);

@@ -1,6 +1,7 @@
 //! Pure rules of the credit platform, each with its legal basis in the doc comments.
 
 pub mod dates;
+pub mod lists;
 pub mod publicity;
 pub mod severity;
 pub mod timeliness;

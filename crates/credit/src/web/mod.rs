@@ -3,6 +3,7 @@
 //! the same pipeline as `qingfeng credit import`.
 
 pub mod api;
+pub mod lists;
 pub mod public;
 pub mod quality;
 
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(api::routes())
         .merge(public::routes())
         .merge(quality::routes())
+        .merge(lists::routes())
 }
 
 /// The 数据来源单位 a person may send for: department staff only their own

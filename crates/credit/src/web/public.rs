@@ -54,6 +54,8 @@ pub struct Profile {
     /// 行政管理: 行政许可 then 行政处罚.
     pub permits: Vec<PublicRecord>,
     pub penalties: Vec<PublicRecord>,
+    /// The lists the subject is on today (名单标签).
+    pub lists: Vec<String>,
 }
 
 /// The public profile of the enterprise or individual business with this code.
@@ -64,7 +66,13 @@ pub async fn profile(st: &AppState, code: &str) -> Result<Profile, AppError> {
         .ok_or_else(|| AppError::not_found("credit.subject_not_found", format!("没有统一社会信用代码为 {} 的公示主体", uscc.as_str())))?;
     let records = store::public_records(&st.db, subject.id).await?;
     let (permits, penalties) = records.into_iter().partition(|r| r.kind == "xk");
-    Ok(Profile { subject, permits, penalties })
+    let today = st.clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive().to_string();
+    let lists = store::active_list_entries(&st.db, subject.id, &today)
+        .await?
+        .into_iter()
+        .filter_map(|e| crate::model::ListKind::parse(&e.list_kind).map(|k| k.zh().to_string()))
+        .collect();
+    Ok(Profile { subject, permits, penalties, lists })
 }
 
 #[derive(Template)]

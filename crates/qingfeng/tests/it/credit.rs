@@ -294,3 +294,72 @@ async fn anyone_issues_a_credit_report_and_anyone_can_verify_it() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn lists_and_the_joint_check() {
+    for app in apps().await {
+        let known = qingfeng_platform::web::all_permissions(&qingfeng::modules());
+        let token_for = |name: &'static str| {
+            let (db, known) = (app.db.clone(), known.clone());
+            async move {
+                let u = users::by_username(&db, name).await.unwrap().unwrap();
+                session::create_token(&db, session::Issuer::Operator, u.id, name, &[], &known, None, &Actor::System("test"), 0)
+                    .await
+                    .unwrap()
+                    .1
+            }
+        };
+        let office = token_for("credit").await;
+        let bank = token_for("bank").await;
+        let c = reqwest::Client::new();
+        let add = |body: serde_json::Value| c.post(app.url("/api/v1/credit/lists")).bearer_auth(&office).json(&body).send();
+        let r = add(serde_json::json!({"kind": "black", "code": firm(), "name": "清丰县鑫源建材有限公司", "basis": "严重违法失信行为", "authority": "清丰县市场监督管理局", "source_ref": "清市监列〔2026〕1号", "listed_on": "2026-01-10", "ends_on": "2029-01-10"})).await.unwrap();
+        assert_eq!(r.status(), 200, "{}", app.backend);
+        let a: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(a["created"], true);
+        // The same entry twice is stored once; an ended entry does not count.
+        let a: serde_json::Value = add(serde_json::json!({"kind": "black", "code": firm(), "name": "清丰县鑫源建材有限公司", "basis": "严重违法失信行为", "authority": "清丰县市场监督管理局", "source_ref": "清市监列〔2026〕1号", "listed_on": "2026-01-10", "ends_on": "2029-01-10"})).await.unwrap().json().await.unwrap();
+        assert_eq!(a["created"], false);
+        add(serde_json::json!({"kind": "abnormal", "code": firm(), "name": "清丰县鑫源建材有限公司", "basis": "未按期公示年报", "authority": "清丰县市场监督管理局", "source_ref": "旧1号", "listed_on": "2020-01-10", "ends_on": "2021-01-10"})).await.unwrap();
+        add(serde_json::json!({"kind": "dishonest_debtor", "code": "410922195001010013", "name": "张三", "basis": "有履行能力而拒不履行生效法律文书确定义务", "authority": "清丰县人民法院", "source_ref": "(2026)豫0922执100号", "listed_on": "2026-03-01"})).await.unwrap();
+
+        // A bank checks an enterprise and a person.
+        let ans: serde_json::Value =
+            c.get(app.url(&format!("/api/v1/credit/check?code={}", firm()))).bearer_auth(&bank).send().await.unwrap().json().await.unwrap();
+        assert_eq!(ans["lists"].as_array().unwrap().len(), 1, "{}: {ans}", app.backend);
+        assert_eq!(ans["lists"][0]["kind"], "black");
+        assert_eq!(ans["labels"][0], "失信惩戒对象");
+        let ans: serde_json::Value =
+            c.get(app.url("/api/v1/credit/check?code=410922195001010013")).bearer_auth(&bank).send().await.unwrap().json().await.unwrap();
+        assert_eq!(ans["code"], "4109**********0013", "the ID is never echoed in full");
+        assert_eq!(ans["lists"][0]["kind"], "dishonest_debtor");
+        assert_eq!(ans["lists"][0]["measures"].as_array().unwrap().len(), 7);
+        let ans: serde_json::Value =
+            c.get(app.url("/api/v1/credit/check?code=91410922MA40AB1210")).bearer_auth(&bank).send().await.unwrap().json().await.unwrap();
+        assert_eq!(ans["error"]["code"], "uscc.check_digit");
+        let other = {
+            let body = "MA40CD34";
+            let org = qingfeng_core::gb11714_check_char(body).unwrap();
+            let first17 = format!("91410922{body}{org}");
+            format!("{first17}{}", qingfeng_core::uscc_check_char(&first17).unwrap())
+        };
+        let ans: serde_json::Value =
+            c.get(app.url(&format!("/api/v1/credit/check?code={other}"))).bearer_auth(&bank).send().await.unwrap().json().await.unwrap();
+        assert_eq!((ans["known"].as_bool(), ans["lists"].as_array().map(Vec::len)), (Some(false), Some(0)));
+        // Bad list entries and callers without the permission.
+        let r = add(serde_json::json!({"kind": "gold", "code": firm()})).await.unwrap();
+        assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "credit.list_kind");
+        let r = add(serde_json::json!({"kind": "black", "code": firm(), "name": "x", "basis": "y", "authority": "z", "source_ref": "r", "listed_on": "2026-02-30"})).await.unwrap();
+        assert_eq!(r.json::<serde_json::Value>().await.unwrap()["error"]["code"], "row.date");
+        let grid = token_for("grid01").await;
+        assert_eq!(c.get(app.url(&format!("/api/v1/credit/check?code={}", firm()))).bearer_auth(&grid).send().await.unwrap().status(), 403);
+        assert_eq!(
+            c.post(app.url("/api/v1/credit/lists")).bearer_auth(&bank).json(&serde_json::json!({})).send().await.unwrap().status(),
+            403
+        );
+        // The public profile shows the label.
+        let page = app.client().get(app.url(&format!("/credit/subjects/{}", firm()))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("严重失信主体名单"), "{}", app.backend);
+        app.stop().await;
+    }
+}
