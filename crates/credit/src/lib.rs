@@ -42,10 +42,18 @@ pub const PERM_CHECK: Permission = Permission {
     roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::CreditOfficer, Role::DeptStaff, Role::BankOfficer],
 };
 
+/// 全量查看 See every record of a subject, in publicity or not, and persons.
+pub const PERM_READ_ALL: Permission = Permission {
+    key: "credit.read_all",
+    zh: "查看全部信用记录",
+    en: "Read all credit records",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::CreditOfficer],
+};
+
 /// The permissions this module declares.
 pub mod perms {
     use qingfeng_platform::auth::Permission;
-    pub const ALL: &[Permission] = &[super::PERM_IMPORT, super::PERM_QUALITY, super::PERM_CHECK];
+    pub const ALL: &[Permission] = &[super::PERM_IMPORT, super::PERM_QUALITY, super::PERM_CHECK, super::PERM_READ_ALL];
 }
 
 /// 常住人口 The county's population for "records per resident": 70.18万 (2014), DOMAIN.md §1 [V].
@@ -54,6 +62,7 @@ pub const COUNTY_POPULATION: i64 = 701_800;
 const LINKS: &[ConsoleLink] = &[
     ConsoleLink { href: "/console/credit/imports", zh: "信用信息归集", en: "Credit imports", permission: &PERM_IMPORT },
     ConsoleLink { href: "/console/credit/quality", zh: "归集数据质量", en: "Data quality", permission: &PERM_QUALITY },
+    ConsoleLink { href: "/console/credit/subjects", zh: "信用主体查询", en: "Credit subjects", permission: &PERM_READ_ALL },
 ];
 
 /// The credit platform as a module of the server.

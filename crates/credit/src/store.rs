@@ -435,6 +435,7 @@ pub struct PublicRecord {
     pub severity: Option<String>,
     pub amount_fen: Option<i64>,
     pub publicity_max_end: Option<String>,
+    pub published: bool,
     #[serde(skip)]
     pub payload: String,
 }
@@ -467,10 +468,29 @@ impl PublicRecord {
 
 /// The records of a subject that are in publicity, newest first.
 pub async fn public_records(db: &Db, subject_id: i64) -> Result<Vec<PublicRecord>, AppError> {
+    records_of(db, subject_id, true).await
+}
+
+/// The records of a subject, newest first; `published_only` for public views, all of
+/// them (in publicity or not) for authorised staff.
+pub async fn records_of(db: &Db, subject_id: i64, published_only: bool) -> Result<Vec<PublicRecord>, AppError> {
     let mut s = Sql::new(
-        "SELECT id, kind, doc_no, decision_date, severity, amount_fen, publicity_max_end, payload FROM credit_records WHERE subject_id = ",
+        "SELECT id, kind, doc_no, decision_date, severity, amount_fen, publicity_max_end, published, payload FROM credit_records WHERE subject_id = ",
     );
-    s.bind(subject_id).push(" AND published ORDER BY decision_date DESC, id DESC LIMIT 500");
+    s.bind(subject_id);
+    if published_only {
+        s.push(" AND published");
+    }
+    s.push(" ORDER BY decision_date DESC, id DESC LIMIT 500");
+    Ok(s.fetch_all(db).await?)
+}
+
+/// Every list entry of a subject, in force or not.
+pub async fn all_list_entries(db: &Db, subject_id: i64) -> Result<Vec<ListEntry>, AppError> {
+    let mut s = Sql::new(
+        "SELECT id, list_kind, subject_id, basis, authority, source_ref, listed_on, ends_on, removed_on FROM credit_list_entries WHERE subject_id = ",
+    );
+    s.bind(subject_id).push(" ORDER BY listed_on DESC, id DESC");
     Ok(s.fetch_all(db).await?)
 }
 

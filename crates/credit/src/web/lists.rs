@@ -25,13 +25,22 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/credit/lists", post(add)).route("/api/v1/credit/check", get(check))
 }
 
+/// The subject key of a code within a county (an ID through its keyed hash), and the
+/// code as it may be shown (IDs masked).
+pub(crate) fn key_of(code: &Code, county: &str, pii: &qingfeng_platform::pii::Pii) -> (String, i64) {
+    match code {
+        Code::Uscc(u) => (u.as_str().to_string(), SubjectCode::Uscc(u.as_str()).key(county)),
+        Code::Person(id) => (id.masked(), SubjectCode::Person(&pii.lookup_hash(id.as_str())).key(county)),
+    }
+}
+
 /// A code as given: a USCC or a resident ID number.
-enum Code {
+pub(crate) enum Code {
     Uscc(Uscc),
     Person(ResidentId),
 }
 
-fn parse_code(raw: &str) -> Result<Code, AppError> {
+pub(crate) fn parse_code(raw: &str) -> Result<Code, AppError> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err(AppError::bad_request("credit.code", "请提供统一社会信用代码或身份证号码"));
@@ -188,10 +197,7 @@ struct CheckAnswer {
 async fn check(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<CheckQuery>) -> Result<Json<CheckAnswer>, ApiError> {
     let user = caller.require(&PERM_CHECK)?;
     let county = &user.county_code;
-    let (shown, key) = match parse_code(&q.code)? {
-        Code::Uscc(u) => (u.as_str().to_string(), SubjectCode::Uscc(u.as_str()).key(county)),
-        Code::Person(id) => (id.masked(), SubjectCode::Person(&st.pii.lookup_hash(id.as_str())).key(county)),
-    };
+    let (shown, key) = key_of(&parse_code(&q.code)?, county, &st.pii);
     let today = st.clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive().to_string();
     let subject = store::subject_by_key(&st.db, county, key).await?;
     let entries: Vec<ListEntry> = match &subject {

@@ -6,6 +6,7 @@ pub mod api;
 pub mod lists;
 pub mod public;
 pub mod quality;
+pub mod staff;
 
 use askama::Template;
 use axum::Router;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .merge(public::routes())
         .merge(quality::routes())
         .merge(lists::routes())
+        .merge(staff::routes())
 }
 
 /// The 数据来源单位 a person may send for: department staff only their own

@@ -363,3 +363,42 @@ async fn lists_and_the_joint_check() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn staff_see_records_out_of_publicity_and_people() {
+    for app in apps().await {
+        let county = app.login("county", PW).await;
+        let scjg_code = dept_code(&app, &county, "清丰县市场监督管理局").await;
+        let mut old = cf("清市监罚〔2022〕8号", &scjg_code);
+        old["CF_JDRQ"] = "2022/01/05".into();
+        let person = serde_json::json!({
+            "CF_XDR_MC": "李四", "CF_XDR_LB": "自然人", "CF_XDR_ZJLX": "身份证", "CF_XDR_ZJHM": "41092219450315002X",
+            "CF_WSH": "清市监罚〔2025〕77号", "CF_WFXW": "无证经营", "CF_SY": "无证经营", "CF_YJ": "《食品安全法》",
+            "CF_CFLB": "警告", "CF_NR": "警告", "CF_JDRQ": "2025/05/06", "CF_YXQ": "2026/05/06",
+            "CF_CFJG": "清丰县市场监督管理局", "CF_CFJGDM": scjg_code, "CF_SJLY": "清丰县市场监督管理局", "CF_SJLYDM": scjg_code
+        });
+        let lines: Vec<String> = [cf("清市监罚〔2025〕8号", &scjg_code), old, person].iter().map(|v| v.to_string()).collect();
+        let csrf = app.csrf_from(&county, "/console/credit/imports").await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("kind", "cf")
+            .part("file", reqwest::multipart::Part::bytes(lines.join("\n").into_bytes()).file_name("cf.jsonl"));
+        county.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap();
+        let office = app.login("credit", PW).await;
+        let page = office.get(app.url(&format!("/console/credit/subjects?code={}", firm()))).send().await.unwrap().text().await.unwrap();
+        assert!(
+            page.contains("清市监罚〔2022〕8号") && page.contains("公示期外") && page.contains("清市监罚〔2025〕8号"),
+            "{}",
+            app.backend
+        );
+        // A person, found by ID number, shown masked.
+        let page = office.get(app.url("/console/credit/subjects?code=41092219450315002x")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("李四") && page.contains("4109**********002X") && !page.contains("41092219450315002X"), "{}", app.backend);
+        let r = office.get(app.url("/console/credit/subjects?code=nonsense")).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+        // Department staff and township staff may not look.
+        let staff = app.login("scjg", PW).await;
+        assert_eq!(staff.get(app.url("/console/credit/subjects")).send().await.unwrap().status(), 403);
+        app.stop().await;
+    }
+}
