@@ -503,11 +503,14 @@ pub struct DeptRecords {
     pub timely: i64,
 }
 
-/// Records and timely records per source department (optionally one).
-pub async fn records_by_dept(db: &Db, county: &str, dept: Option<&str>) -> Result<Vec<DeptRecords>, AppError> {
-    let mut s = Sql::new(
-        "SELECT source_dept, COUNT(*) AS records, CAST(SUM(CASE WHEN timely THEN 1 ELSE 0 END) AS BIGINT) AS timely FROM credit_records WHERE county_code = ",
-    );
+/// Run a per-department aggregate (`select` ends with `WHERE county_code = `), for one
+/// department or all, grouped and ordered by department. PostgreSQL sums BIGINT as
+/// NUMERIC, so the selects cast their sums back to BIGINT for one row type on both.
+async fn per_dept<T>(db: &Db, select: &str, county: &str, dept: Option<&str>) -> Result<Vec<T>, AppError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let mut s = Sql::new(select);
     s.bind(county);
     if let Some(d) = dept {
         s.push(" AND source_dept = ").bind(d);
@@ -516,7 +519,17 @@ pub async fn records_by_dept(db: &Db, county: &str, dept: Option<&str>) -> Resul
     Ok(s.fetch_all(db).await?)
 }
 
-/// (PostgreSQL sums BIGINT as NUMERIC: the casts keep both backends at BIGINT.)
+/// Records and timely records per source department (optionally one).
+pub async fn records_by_dept(db: &Db, county: &str, dept: Option<&str>) -> Result<Vec<DeptRecords>, AppError> {
+    per_dept(
+        db,
+        "SELECT source_dept, COUNT(*) AS records, CAST(SUM(CASE WHEN timely THEN 1 ELSE 0 END) AS BIGINT) AS timely FROM credit_records WHERE county_code = ",
+        county,
+        dept,
+    )
+    .await
+}
+
 /// Rows read and rejected per import door's department (`''` = sent on behalf of several).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct DeptImports {
@@ -526,16 +539,14 @@ pub struct DeptImports {
 }
 
 pub async fn imports_by_dept(db: &Db, county: &str, dept: Option<&str>) -> Result<Vec<DeptImports>, AppError> {
-    let mut s = Sql::new(
+    per_dept(
+        db,
         "SELECT source_dept, CAST(COALESCE(SUM(read_count), 0) AS BIGINT) AS read, CAST(COALESCE(SUM(rejected_count), 0) AS BIGINT) AS rejected \
          FROM credit_imports WHERE county_code = ",
-    );
-    s.bind(county);
-    if let Some(d) = dept {
-        s.push(" AND source_dept = ").bind(d);
-    }
-    s.push(" GROUP BY source_dept ORDER BY source_dept");
-    Ok(s.fetch_all(db).await?)
+        county,
+        dept,
+    )
+    .await
 }
 
 /// 信用报告 An issued report.
