@@ -103,7 +103,7 @@ impl JobHandler for PublicityExpiry {
     }
     fn run<'a>(&'a self, ctx: &'a JobContext, _payload: &'a serde_json::Value) -> JobFuture<'a> {
         Box::pin(async move {
-            let today = ctx.clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive().to_string();
+            let today = ctx.clock.today().to_string();
             let ended = store::expire_publicity(&ctx.db, &today).await.map_err(|e| JobError::retry(e.message))?;
             if ended > 0 {
                 let mut tx = ctx.db.begin().await.map_err(|e| JobError::retry(e.to_string()))?;

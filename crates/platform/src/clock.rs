@@ -28,6 +28,11 @@ impl Clock {
         }
     }
 
+    /// Today's date in Asia/Shanghai, the date statutory periods are counted in.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive()
+    }
+
     /// Milliseconds since the Unix epoch, the form instants are stored in.
     pub fn now_ms(&self) -> i64 {
         self.now().timestamp_millis()
@@ -54,4 +59,16 @@ pub fn from_ms(ms: i64) -> DateTime<Utc> {
 pub fn local_display(ms: i64) -> String {
     let t = from_ms(ms).with_timezone(&qingfeng_core::deadline::CHINA_STANDARD_TIME);
     t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_is_the_date_in_beijing() {
+        // 2026-03-31 16:30 UTC is already 2026-04-01 00:30 in Beijing.
+        let c = Clock::fixed(DateTime::from_timestamp(1_774_974_600, 0).unwrap());
+        assert_eq!(c.today().to_string(), "2026-04-01");
+    }
 }

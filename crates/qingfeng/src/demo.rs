@@ -331,7 +331,7 @@ pub async fn load_credit(db: &Db, pii: &Pii, cfg: &Config, clock: &Clock, record
             door: "demo",
             actor: Actor::System("demo"),
             lenient_uscc: false,
-            today: clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive(),
+            today: clock.today(),
             market_regulation: market_regulation.clone(),
             calendar: calendar.clone(),
             clock: clock.clone(),

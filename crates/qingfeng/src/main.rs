@@ -693,7 +693,7 @@ async fn credit_cmd(cfg: &Config, clock: &Clock, cmd: CreditCmd) -> anyhow::Resu
                 door: "cli",
                 actor: cli_actor(),
                 lenient_uscc: lenient,
-                today: clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive(),
+                today: clock.today(),
                 market_regulation: ingest::market_regulation_departments(&db).await?,
                 calendar: std::sync::Arc::new(qingfeng_platform::calendar::load(&db).await?),
                 clock: clock.clone(),

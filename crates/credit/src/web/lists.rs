@@ -198,7 +198,7 @@ async fn check(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery
     let user = caller.require(&PERM_CHECK)?;
     let county = &user.county_code;
     let (shown, key) = key_of(&parse_code(&q.code)?, county, &st.pii);
-    let today = st.clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive().to_string();
+    let today = st.clock.today().to_string();
     let subject = store::subject_by_key(&st.db, county, key).await?;
     let entries: Vec<ListEntry> = match &subject {
         Some((id, _, _)) => store::active_list_entries(&st.db, *id, &today).await?,

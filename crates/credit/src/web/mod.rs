@@ -60,7 +60,7 @@ pub async fn request(st: &AppState, user: &User, kind: RecordKind, door: &'stati
         door,
         actor,
         lenient_uscc: false,
-        today: st.clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive(),
+        today: st.clock.today(),
         market_regulation: ingest::market_regulation_departments(&st.db).await?,
         calendar: std::sync::Arc::new(st.calendar.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone())),
         clock: st.clock.clone(),

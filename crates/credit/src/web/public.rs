@@ -66,7 +66,7 @@ pub async fn profile(st: &AppState, code: &str) -> Result<Profile, AppError> {
         .ok_or_else(|| AppError::not_found("credit.subject_not_found", format!("没有统一社会信用代码为 {} 的公示主体", uscc.as_str())))?;
     let records = store::public_records(&st.db, subject.id).await?;
     let (permits, penalties) = records.into_iter().partition(|r| r.kind == "xk");
-    let today = st.clock.now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).date_naive().to_string();
+    let today = st.clock.today().to_string();
     let lists = store::active_list_entries(&st.db, subject.id, &today)
         .await?
         .into_iter()
@@ -155,18 +155,12 @@ fn report_number(county: &str, at: chrono::DateTime<chrono::Utc>) -> String {
     format!("QF{county}{}{tail}", at.with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).format("%Y%m%d%H%M%S"))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CsrfOnly {
-    csrf: String,
-}
-
 /// Issue a report on a subject's public profile (anyone may ask; the request is audited).
 async fn issue_report(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<qingfeng_platform::web::pages::CsrfForm>,
 ) -> Result<Response, AppError> {
     ctx.check_csrf(&f.csrf)?;
     let p = profile(&st, &code).await?;
