@@ -64,6 +64,10 @@ impl SubjectKind {
             SubjectKind::Natural => "自然人",
         }
     }
+    /// From the stored key (`legal`, `individual_business`, `natural`).
+    pub fn from_key(key: &str) -> Option<SubjectKind> {
+        [SubjectKind::Legal, SubjectKind::IndividualBusiness, SubjectKind::Natural].into_iter().find(|k| k.key() == key)
+    }
     /// The values departments send (also the numeric codes one national system uses:
     /// 01 自然人, 02 法人, 03 非法人组织, 04 个体工商户).
     pub fn parse(s: &str) -> Option<SubjectKind> {

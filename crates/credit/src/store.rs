@@ -606,6 +606,13 @@ pub struct ListEntry {
     pub removed_on: Option<String>,
 }
 
+impl ListEntry {
+    /// The list's Chinese name.
+    pub fn kind_zh(&self) -> &str {
+        crate::model::ListKind::parse(&self.list_kind).map(|k| k.zh()).unwrap_or(&self.list_kind)
+    }
+}
+
 /// A new entry to put on a list.
 #[derive(Debug, Clone)]
 pub struct NewListEntry<'a> {

@@ -56,6 +56,7 @@ async fn page(State(st): State<AppState>, ctx: Ctx, Query(q): Query<Lookup>) -> 
         };
         let records = store::records_of(&st.db, id, false).await?;
         let lists = store::all_list_entries(&st.db, id).await?;
+        let kind = crate::model::SubjectKind::from_key(&kind).map(|k| k.zh().to_string()).unwrap_or(kind);
         Ok(Some(Found { shown_code: shown, name, kind, records, lists }))
     }
     .await;

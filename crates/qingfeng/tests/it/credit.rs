@@ -394,6 +394,7 @@ async fn staff_see_records_out_of_publicity_and_people() {
         // A person, found by ID number, shown masked.
         let page = office.get(app.url("/console/credit/subjects?code=41092219450315002x")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("李四") && page.contains("4109**********002X") && !page.contains("41092219450315002X"), "{}", app.backend);
+        assert!(page.contains("自然人") && !page.contains(">natural<"), "kinds in Chinese");
         let r = office.get(app.url("/console/credit/subjects?code=nonsense")).send().await.unwrap();
         assert_eq!(r.status(), 400);
         // Department staff and township staff may not look.
