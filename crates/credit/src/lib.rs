@@ -5,6 +5,7 @@
 //! Rooms: [`model`] (domain types), [`rules`] (pure rules with legal basis),
 //! [`ingest`] (the import pipeline), [`store`] (SQL), [`generate`] (synthetic data).
 
+pub mod bench;
 pub mod generate;
 pub mod ingest;
 pub mod model;

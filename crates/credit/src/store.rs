@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use qingfeng_platform::audit::{self, Actor, Change};
+use qingfeng_platform::bulk::{self, Val, in_list};
 use qingfeng_platform::db::{Db, Tx};
 use qingfeng_platform::sql::{Arg, Sql};
 use qingfeng_platform::{AppError, on_tx};
@@ -54,24 +55,14 @@ pub async fn expire_publicity(db: &Db, today: &str) -> Result<u64, AppError> {
         .await?)
 }
 
-/// Rows per multi-row INSERT (22 values each). On SQLite the builder's placeholders
-/// run as anonymous `?` (see `Sql`), so binding stays linear in the values.
-const INSERT_CHUNK: usize = 200;
 /// Keys per `IN (…)` lookup.
 const LOOKUP_CHUNK: usize = 400;
 
-fn in_list(sql: &mut Sql, values: impl IntoIterator<Item = i64>) {
-    sql.push("(");
-    for (i, v) in values.into_iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(v);
-    }
-    sql.push(")");
-}
+/// The columns an import writes to `credit_subjects`, in the order of [`subject_row`].
+const SUBJECT_COLUMNS: &[&str] = &["county_code", "kind", "key_hash", "uscc", "id_hash", "id_enc", "name", "created_at", "updated_at"];
 
-/// Find or create the subjects of a batch; returns subject key → id.
+/// Find or create the subjects of a batch; returns subject key → id. New subjects go in
+/// by one bulk load, then their ids are read back.
 async fn subjects(tx: &mut Tx, county: &str, batch: &[Prepared], now_ms: i64) -> Result<HashMap<i64, i64>, AppError> {
     let mut wanted: Vec<&Prepared> = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -80,7 +71,7 @@ async fn subjects(tx: &mut Tx, county: &str, batch: &[Prepared], now_ms: i64) ->
             wanted.push(p);
         }
     }
-    let mut ids: HashMap<i64, i64> = HashMap::new();
+    let mut ids: HashMap<i64, i64> = HashMap::with_capacity(wanted.len());
     let mut names: HashMap<i64, String> = HashMap::new();
     for chunk in wanted.chunks(LOOKUP_CHUNK) {
         let mut q = Sql::new("SELECT key_hash, id, name FROM credit_subjects WHERE county_code = ");
@@ -92,49 +83,122 @@ async fn subjects(tx: &mut Tx, county: &str, batch: &[Prepared], now_ms: i64) ->
             names.insert(k, name);
         }
     }
-    for p in wanted {
+    let (known, new): (Vec<&Prepared>, Vec<&Prepared>) = wanted.into_iter().partition(|p| ids.contains_key(&p.subject_key));
+    for p in known {
+        // 名称变更: keep the history, show the latest name.
         let v = &p.valid;
-        match ids.get(&p.subject_key) {
-            Some(&id) => {
-                // 名称变更: keep the history, show the latest name.
-                if names.get(&p.subject_key).is_some_and(|n| *n != v.subject_name) {
-                    tx.execute(
-                        "INSERT INTO credit_subject_names (subject_id, name, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                        &[Arg::from(id), Arg::from(v.subject_name.as_str()), Arg::from(now_ms)],
-                    )
-                    .await?;
-                    tx.execute(
-                        "UPDATE credit_subjects SET name = $1, updated_at = $2 WHERE id = $3",
-                        &[Arg::from(v.subject_name.as_str()), Arg::from(now_ms), Arg::from(id)],
-                    )
-                    .await?;
-                }
-            }
-            None => {
-                let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
-                    "INSERT INTO credit_subjects (county_code, kind, key_hash, uscc, id_hash, id_enc, name, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id"
-                )
-                .bind(county)
-                .bind(v.subject_kind.key())
-                .bind(p.subject_key)
-                .bind(v.uscc.as_deref())
-                .bind(p.id_hash.as_deref())
-                .bind(p.id_enc.as_deref())
-                .bind(&v.subject_name)
-                .bind(now_ms)
-                .fetch_one(&mut *c)
-                .await)?;
-                tx.execute(
-                    "INSERT INTO credit_subject_names (subject_id, name, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                    &[Arg::from(id), Arg::from(v.subject_name.as_str()), Arg::from(now_ms)],
-                )
-                .await?;
-                ids.insert(p.subject_key, id);
-            }
+        if let (Some(&id), Some(old)) = (ids.get(&p.subject_key), names.get(&p.subject_key))
+            && *old != v.subject_name
+        {
+            tx.execute(
+                "INSERT INTO credit_subject_names (subject_id, name, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[Arg::from(id), Arg::from(v.subject_name.as_str()), Arg::from(now_ms)],
+            )
+            .await?;
+            tx.execute(
+                "UPDATE credit_subjects SET name = $1, updated_at = $2 WHERE id = $3",
+                &[Arg::from(v.subject_name.as_str()), Arg::from(now_ms), Arg::from(id)],
+            )
+            .await?;
         }
     }
+    if new.is_empty() {
+        return Ok(ids);
+    }
+    bulk::load(tx, "credit_subjects", SUBJECT_COLUMNS, &new, |p, out| {
+        let v = &p.valid;
+        out.extend([
+            Val::Text(county),
+            Val::Text(v.subject_kind.key()),
+            Val::Int(p.subject_key),
+            v.uscc.as_deref().into(),
+            p.id_hash.as_deref().into(),
+            p.id_enc.as_deref().into(),
+            Val::Text(&v.subject_name),
+            Val::Int(now_ms),
+            Val::Int(now_ms),
+        ]);
+    })
+    .await?;
+    let mut created: Vec<(i64, i64)> = Vec::with_capacity(new.len());
+    for chunk in new.chunks(LOOKUP_CHUNK) {
+        let mut q = Sql::new("SELECT id, key_hash FROM credit_subjects WHERE county_code = ");
+        q.bind(county).push(" AND key_hash IN ");
+        in_list(&mut q, chunk.iter().map(|p| p.subject_key));
+        for (id, k) in tx.fetch_all::<(i64, i64)>(&q).await? {
+            ids.insert(k, id);
+            created.push((id, k));
+        }
+    }
+    let first_names: HashMap<i64, &str> = new.iter().map(|p| (p.subject_key, p.valid.subject_name.as_str())).collect();
+    bulk::load(tx, "credit_subject_names", &["subject_id", "name", "first_seen"], &created, |(id, k), out| {
+        out.extend([Val::Int(*id), Val::Text(first_names.get(k).copied().unwrap_or_default()), Val::Int(now_ms)]);
+    })
+    .await?;
     Ok(ids)
+}
+
+/// The columns an import writes to `credit_records`, in the order [`store_batch`] gives them.
+const RECORD_COLUMNS: &[&str] = &[
+    "county_code",
+    "natural_key",
+    "content_hash",
+    "subject_id",
+    "kind",
+    "source_dept",
+    "authority",
+    "doc_no",
+    "decision_date",
+    "valid_from",
+    "valid_to",
+    "polarity",
+    "severity",
+    "amount_fen",
+    "published",
+    "publicity_min_end",
+    "publicity_max_end",
+    "publicity_regime",
+    "received_date",
+    "timely",
+    "payload",
+    "import_id",
+    "created_at",
+    "updated_at",
+];
+
+/// Write the new records of a batch (keys already settled) by the backend's bulk path.
+pub async fn insert_records(tx: &mut Tx, county: &str, import_id: i64, rows: &[(&Prepared, i64)], now_ms: i64) -> Result<u64, AppError> {
+    Ok(bulk::load(tx, "credit_records", RECORD_COLUMNS, rows, |(p, subject_id), out| {
+        let v = &p.valid;
+        let w = &p.window;
+        out.extend([
+            Val::Text(county),
+            Val::Int(p.natural_key),
+            Val::Int(p.content_hash),
+            Val::Int(*subject_id),
+            Val::Text(v.kind.key()),
+            Val::Text(&v.source_dept),
+            Val::Text(&v.authority),
+            Val::Text(&v.doc_no),
+            Val::Date(v.decision_date),
+            v.valid_from.into(),
+            v.valid_to.into(),
+            Val::Text(v.kind.polarity().key()),
+            v.severity.map(|x| x.key()).into(),
+            v.amount_fen.into(),
+            Val::Bool(p.published),
+            w.min_end.into(),
+            w.max_end.into(),
+            Val::Text(w.regime.as_str()),
+            Val::Date(p.received),
+            Val::Bool(p.timely),
+            Val::Text(&p.payload),
+            Val::Int(import_id),
+            Val::Int(now_ms),
+            Val::Int(now_ms),
+        ]);
+    })
+    .await?)
 }
 
 #[derive(sqlx::FromRow)]
@@ -244,34 +308,7 @@ pub async fn store_batch(
         pending.insert(p.natural_key, inserts.len());
         inserts.push((p, subject_id));
     }
-    for chunk in inserts.chunks(INSERT_CHUNK) {
-        let mut s = Sql::new(
-            "INSERT INTO credit_records (county_code, natural_key, content_hash, subject_id, kind, source_dept, authority, doc_no, decision_date, \
-             valid_from, valid_to, polarity, severity, amount_fen, published, publicity_min_end, publicity_max_end, publicity_regime, received_date, \
-             timely, payload, import_id, created_at, updated_at) VALUES ",
-        );
-        for (i, (p, subject_id)) in chunk.iter().enumerate() {
-            let v = &p.valid;
-            s.push(if i == 0 { "(" } else { ", (" });
-            s.bind(county).push(", ").bind(p.natural_key).push(", ").bind(p.content_hash).push(", ").bind(*subject_id).push(", ");
-            s.bind(v.kind.key())
-                .push(", ")
-                .bind(v.source_dept.as_str())
-                .push(", ")
-                .bind(v.authority.as_str())
-                .push(", ")
-                .bind(v.doc_no.as_str());
-            s.push(", ").bind(v.decision_date.to_string()).push(", ").bind(v.valid_from.map(|d| d.to_string())).push(", ");
-            s.bind(v.valid_to.map(|d| d.to_string())).push(", ").bind(v.kind.polarity().key()).push(", ").bind(v.severity.map(|x| x.key()));
-            let w = &p.window;
-            s.push(", ").bind(v.amount_fen).push(", ").bind(p.published).push(", ").bind(w.min_end.map(|d| d.to_string())).push(", ");
-            s.bind(w.max_end.map(|d| d.to_string())).push(", ").bind(w.regime.as_str()).push(", ");
-            s.bind(p.received.to_string()).push(", ").bind(p.timely).push(", ").bind(p.payload.as_str()).push(", ");
-            s.bind(import_id).push(", ").bind(now_ms).push(", ").bind(now_ms);
-            s.push(")");
-        }
-        out.stored += tx.execute_sql(&s).await?;
-    }
+    out.stored += insert_records(&mut tx, county, import_id, &inserts, now_ms).await?;
     tx.commit().await?;
     Ok(out)
 }

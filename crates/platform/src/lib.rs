@@ -13,6 +13,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod calendar;
 pub mod clock;
 pub mod config;

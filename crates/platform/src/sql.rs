@@ -6,6 +6,8 @@
 //! Column names and SQL text come from code, never from the user: user values always
 //! go through [`Sql::bind`].
 
+use std::fmt::Write as _;
+
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, FromRow};
@@ -158,7 +160,7 @@ impl Sql {
     /// Append a placeholder bound to `value`.
     pub fn bind(&mut self, value: impl Into<Arg>) -> &mut Self {
         self.args.push(value.into());
-        self.text.push_str(&format!("${}", self.args.len()));
+        let _ = write!(self.text, "${}", self.args.len());
         self
     }
 

@@ -60,6 +60,9 @@ enum Command {
     /// 社会信用 The credit platform (社会信用信息平台).
     #[command(subcommand)]
     Credit(CreditCmd),
+    /// 基准测试 Benchmarks that print their figures as JSON (see docs/benchmarks.md).
+    #[command(subcommand)]
+    Bench(BenchCmd),
     /// 重建检索索引 Rebuild the search index from the database (stop the server first).
     Reindex,
     /// 外部推送 Webhook endpoints (综治平台, court mediation platform, banks).
@@ -176,6 +179,28 @@ enum CreditCmd {
 }
 
 #[derive(Subcommand)]
+enum BenchCmd {
+    /// 归集基准 Generate N synthetic records, import them through the real pipeline, load
+    /// the identical rows by the backend's raw bulk path (the ceiling) into a second fresh
+    /// database, and print `records, seconds, records_per_s, ceiling_records_per_s, ratio,
+    /// peak_rss_mb` as JSON. Uses fresh databases only: never the configured one.
+    CreditIngest {
+        #[arg(long, default_value_t = 1_000_000)]
+        records: u64,
+        /// A PostgreSQL server URL (two scratch databases are created there and dropped
+        /// afterwards); without it, two SQLite files in the work directory.
+        #[arg(long)]
+        database: Option<String>,
+        /// Where the generated files and SQLite databases go (default: a temporary directory).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+        /// Share of rows with one deliberate defect (0–1).
+        #[arg(long, default_value_t = 0.01)]
+        bad_share: f64,
+    },
+}
+
+#[derive(Subcommand)]
 enum WebhookCmd {
     /// Register an endpoint; its signing secret is printed once.
     Add {
@@ -201,6 +226,11 @@ enum CalendarCmd {
     /// Import a CSV `date,kind,name,source` (kind = holiday | workday).
     Import { file: PathBuf },
 }
+
+/// mimalloc: the import pipeline allocates on its reading thread and frees on the
+/// writer; glibc's allocator spent a fifth of the run consolidating such frees.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -291,6 +321,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Credit(cmd) => credit_cmd(&cfg, &clock, cmd).await,
+        Command::Bench(cmd) => bench_cmd(&cfg, &clock, cmd).await,
         Command::Reindex => {
             let db = qingfeng::open_db(&cfg, &clock).await?;
             let index = qingfeng::open_search(&cfg)?;
@@ -751,6 +782,66 @@ async fn credit_cmd(cfg: &Config, clock: &Clock, cmd: CreditCmd) -> anyhow::Resu
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn bench_cmd(cfg: &Config, clock: &Clock, cmd: BenchCmd) -> anyhow::Result<ExitCode> {
+    use qingfeng_credit::ingest;
+    use qingfeng_platform::{db::Db, testing};
+    let BenchCmd::CreditIngest { records, database, work_dir, bad_share } = cmd;
+    if !(0.0..=1.0).contains(&bad_share) {
+        bail!("--bad-share 须在 0 到 1 之间");
+    }
+    let temp = tempfile::Builder::new().prefix("qf-bench").tempdir_in(work_dir.as_deref().unwrap_or(&std::env::temp_dir()))?;
+    let dir = temp.path();
+    // Scratch databases: dropped (PostgreSQL) or deleted with the directory (SQLite).
+    let (pipeline, ceiling, _keep) = match &database {
+        Some(url) => {
+            let (a, b) = (testing::postgres(url).await?, testing::postgres(url).await?);
+            (a.db.clone(), b.db.clone(), Some((a, b)))
+        }
+        None => {
+            let mut dbs = Vec::new();
+            for name in ["pipeline", "ceiling"] {
+                std::fs::create_dir_all(dir.join(name))?;
+                let db = Db::connect(&Db::sqlite_url_in(&dir.join(name))).await?;
+                db.migrate().await?;
+                dbs.push(db);
+            }
+            let ceiling = dbs.pop().context("ceiling database")?;
+            (dbs.pop().context("pipeline database")?, ceiling, None)
+        }
+    };
+    let pii = Pii::load_or_create("", dir)?;
+    let market_regulation =
+        qingfeng_credit::generate::departments().into_iter().filter(|(name, _)| name.contains("市场监督管理")).map(|(_, u)| u).collect();
+    let base = ingest::Request {
+        county_code: cfg.county_code.clone(),
+        kind: qingfeng_credit::model::RecordKind::Cf,
+        source_dept: None,
+        file_name: String::new(),
+        format: ingest::reader::Format::Csv,
+        door: "cli",
+        actor: Actor::System("bench"),
+        lenient_uscc: false,
+        today: clock.today(),
+        market_regulation,
+        calendar: std::sync::Arc::new(qingfeng_core::HolidayCalendar::builtin()),
+        clock: clock.clone(),
+    };
+    let say = |m: &str| eprintln!("· {m}");
+    let figures = qingfeng_credit::bench::credit_ingest(
+        &pipeline,
+        &ceiling,
+        &pii,
+        &qingfeng_credit::bench::Size { records, bad_share, work_dir: dir },
+        &base,
+        &say,
+    )
+    .await?;
+    pipeline.close().await;
+    ceiling.close().await;
+    println!("{}", serde_json::to_string_pretty(&figures)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn shutdown_signal() {

@@ -26,7 +26,7 @@ use crate::store::{self, Prepared};
 use reader::{Format, RawRow, Rows, Unreadable};
 
 /// Rows per transaction.
-pub const BATCH_ROWS: usize = 2000;
+pub const BATCH_ROWS: usize = 5000;
 
 /// What an import is asked to do.
 #[derive(Debug, Clone)]
@@ -201,12 +201,55 @@ pub fn prepare(
     };
     let subject_key = hash64(&[county, &subject_code]);
     let natural_key = hash64(&[county, valid.kind.key(), &valid.source_dept, &valid.doc_no, &subject_code]);
-    let payload = serde_json::Value::Object(valid.payload.clone()).to_string();
+    let payload = serde_json::to_string(&valid.payload).unwrap_or_default();
     let content_hash = hash64(&[&payload]);
     let window = crate::rules::publicity::window(valid.kind, valid.decision_date, valid.severity, &valid.penalty_kinds, market_regulation);
     let published = window.in_force_on(today);
     let timely = crate::rules::timeliness::on_time(valid.decision_date, today, cal);
     Prepared { line, valid, subject_key, id_hash, id_enc, natural_key, content_hash, payload, window, published, received: today, timely }
+}
+
+/// What the reading thread hands the writer: up to [`BATCH_ROWS`] checked rows.
+struct Chunk {
+    /// Rows read into this chunk (valid and rejected).
+    read: u64,
+    prepared: Vec<Prepared>,
+    rejected: Vec<Rejected>,
+    /// The input cells of each prepared row, by line, for the rare row the store refuses.
+    originals: std::collections::HashMap<u64, Vec<String>>,
+}
+
+/// Read, check and key rows on a thread of their own, one chunk at a time, so that
+/// parsing and validation of the next chunk overlap the database writing this one.
+fn produce(mut rows: Rows, req: Request, pii: Pii, out: tokio::sync::mpsc::Sender<Chunk>) {
+    let opts = Options { lenient_uscc: req.lenient_uscc, today: req.today };
+    let new_chunk = || Chunk {
+        read: 0,
+        prepared: Vec::with_capacity(BATCH_ROWS),
+        rejected: Vec::new(),
+        originals: std::collections::HashMap::with_capacity(BATCH_ROWS),
+    };
+    let mut chunk = new_chunk();
+    while let Some(item) = rows.next_row(req.kind) {
+        chunk.read += 1;
+        match check(&req, &opts, item) {
+            Ok((raw, valid)) => {
+                chunk.originals.insert(raw.line, raw.original);
+                let samr = req.market_regulation.contains(&valid.source_dept);
+                chunk.prepared.push(prepare(&req.county_code, raw.line, valid, &pii, samr, req.today, &req.calendar));
+            }
+            Err(rej) => chunk.rejected.push(rej),
+        }
+        if chunk.prepared.len() >= BATCH_ROWS || chunk.rejected.len() >= BATCH_ROWS {
+            // The writer has gone (it failed): stop reading.
+            if out.blocking_send(std::mem::replace(&mut chunk, new_chunk())).is_err() {
+                return;
+            }
+        }
+    }
+    if chunk.read > 0 {
+        let _ = out.blocking_send(chunk);
+    }
 }
 
 /// Import every row of `input`, reporting rejects to `sink` and progress (rows read so
@@ -222,7 +265,7 @@ pub async fn run(
     let now = || req.clock.now_ms();
     let hasher = std::sync::Arc::new(std::sync::Mutex::new(Sha256::new()));
     let input: Box<dyn Read + Send> = Box::new(HashingReader { inner: input, hasher: hasher.clone() });
-    let mut rows: Rows = reader::open(req.kind, req.format, input).map_err(|e| AppError::bad_request(e.code, e.message))?;
+    let rows: Rows = reader::open(req.kind, req.format, input).map_err(|e| AppError::bad_request(e.code, e.message))?;
     sink.header(&rows.original_header).map_err(AppError::internal)?;
     let import_id = store::start_import(
         db,
@@ -237,30 +280,21 @@ pub async fn run(
         now(),
     )
     .await?;
-    let opts = Options { lenient_uscc: req.lenient_uscc, today: req.today };
     let mut sum =
         Summary { import_id, encoding: rows.encoding.to_string(), unknown_columns: rows.header.unknown.clone(), ..Summary::default() };
-    let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH_ROWS);
-    let mut originals: std::collections::HashMap<u64, Vec<String>> = std::collections::HashMap::new();
-    loop {
-        let next = rows.next_row(req.kind);
-        let end = next.is_none();
-        if let Some(item) = next {
-            sum.read += 1;
-            match check(req, &opts, item) {
-                Ok((raw, valid)) => {
-                    originals.insert(raw.line, raw.original);
-                    let samr = req.market_regulation.contains(&valid.source_dept);
-                    batch.push(prepare(&req.county_code, raw.line, valid, pii, samr, req.today, &req.calendar));
-                }
-                Err(rej) => {
-                    sum.rejected += 1;
-                    sink.reject(&rej).map_err(AppError::internal)?;
-                }
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(1);
+    let reading = {
+        let (req, pii) = (req.clone(), pii.clone());
+        tokio::task::spawn_blocking(move || produce(rows, req, pii, tx))
+    };
+    let written: Result<(), AppError> = async {
+        while let Some(mut chunk) = rx.recv().await {
+            sum.read += chunk.read;
+            sum.rejected += chunk.rejected.len() as u64;
+            for rej in &chunk.rejected {
+                sink.reject(rej).map_err(AppError::internal)?;
             }
-        }
-        if batch.len() >= BATCH_ROWS || (end && !batch.is_empty()) {
-            let out = store::store_batch(db, &req.county_code, import_id, &batch, &req.actor, now()).await?;
+            let out = store::store_batch(db, &req.county_code, import_id, &chunk.prepared, &req.actor, now()).await?;
             sum.stored += out.stored;
             sum.updated += out.updated;
             sum.duplicate += out.duplicate;
@@ -269,18 +303,23 @@ pub async fn run(
                 let rej = Rejected {
                     line: *line,
                     errors: vec![(String::new(), "row.key_collision", "与另一条记录的归集键哈希冲突，未覆盖已有记录，请联系管理员".into())],
-                    original: originals.remove(line).unwrap_or_default(),
+                    original: chunk.originals.remove(line).unwrap_or_default(),
                 };
                 sink.reject(&rej).map_err(AppError::internal)?;
             }
-            batch.clear();
-            originals.clear();
             progress(sum.read);
         }
-        if end {
-            break;
-        }
+        Ok(())
     }
+    .await;
+    if let Err(e) = written {
+        // Say so in the import's record: what was committed stays, and running the same
+        // file again completes it without duplicates.
+        let counts = [sum.read, sum.stored, sum.updated, sum.duplicate, sum.rejected];
+        let _ = store::finish_import(db, &req.county_code, import_id, "failed", counts, "", &req.actor, now()).await;
+        return Err(e);
+    }
+    reading.await.map_err(AppError::internal)?;
     let digest = hasher.lock().map(|h| hex(&h.clone().finalize())).unwrap_or_default();
     let counts = [sum.read, sum.stored, sum.updated, sum.duplicate, sum.rejected];
     store::finish_import(db, &req.county_code, import_id, "done", counts, &digest, &req.actor, now()).await?;

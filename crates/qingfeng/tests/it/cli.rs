@@ -373,7 +373,7 @@ fn an_import_killed_midway_completes_on_the_next_run() {
     let d = dir.path().to_str().unwrap();
     let dept = test_uscc("11", "MB000001");
     let firm = test_uscc("91", "MA40AB12");
-    let rows = 20_000;
+    let rows = 60_000;
     let mut text = String::from(
         "CF_WSH,CF_XDR_MC,CF_XDR_LB,CF_XDR_SHXYM,CF_WFXW,CF_SY,CF_YJ,CF_CFLB,CF_NR,CF_NR_FK,CF_JDRQ,CF_YXQ,CF_CFJG,CF_CFJGDM,CF_SJLY,CF_SJLYDM\n",
     );
@@ -415,7 +415,7 @@ fn an_import_killed_midway_completes_on_the_next_run() {
     child.wait().unwrap();
     let after_kill = count();
     assert!(after_kill > 0 && after_kill < rows, "killed midway: {after_kill} of {rows} stored (seen {seen})");
-    assert_eq!(after_kill % 2000, 0, "only whole batches are ever stored");
+    assert_eq!(after_kill % qingfeng_credit::ingest::BATCH_ROWS as i64, 0, "only whole batches are ever stored");
     let (code, out, err) = run(qingfeng().args(["--data-dir", d, "credit", "import", file.to_str().unwrap(), "--kind", "cf"]));
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.trim(), format!("read={rows} stored={} updated=0 duplicate={after_kill} rejected=0", rows - after_kill));
