@@ -233,3 +233,64 @@ async fn a_person_sees_their_own_profile_after_identifying_themselves() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn on_a_phone_the_public_searches_opens_a_profile_and_looks_itself_up() {
+    use fantoccini::Locator;
+    let Some((b, _driver)) = crate::browser::browser().await else { return };
+    let app = TestApp::start_with(qingfeng_platform::testing::sqlite().await.unwrap(), 200).await;
+    let shots = crate::browser::screenshot_dir();
+    let fits = |what: &'static str| {
+        let b = b.clone();
+        async move {
+            let width = b.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
+            assert!(width.as_i64().unwrap() <= 390, "{what} is {width}px wide on a 390px window");
+        }
+    };
+    b.set_window_size(390, 844).await.unwrap();
+    // Search by part of a name, open the first enterprise.
+    b.goto(&app.url("/credit")).await.unwrap();
+    b.find(Locator::Css("input[name='q']")).await.unwrap().send_keys("清丰县").await.unwrap();
+    b.find(Locator::Css("form.filters button")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Id("credit-results")).await.unwrap();
+    fits("the results").await;
+    std::fs::write(shots.join("credit-search-390x844.png"), b.screenshot().await.unwrap()).unwrap();
+    b.find(Locator::Css("#credit-results a[href^='/credit/subjects/']")).await.unwrap().click().await.unwrap();
+    let card = b.wait().for_element(Locator::Id("credit-profile")).await.unwrap().text().await.unwrap();
+    assert!(card.contains("统一社会信用代码"), "{card}");
+    fits("the profile").await;
+    std::fs::write(shots.join("credit-profile-390x844.png"), b.screenshot().await.unwrap()).unwrap();
+    // The listed demo person: public with the ID masked, the list entry only.
+    b.goto(&app.url(&format!("/credit?q={}", qingfeng::demo::DEMO_PERSON_NAME))).await.unwrap();
+    b.find(Locator::Css("#credit-results a[href^='/credit/persons/']")).await.unwrap().click().await.unwrap();
+    let card = b.wait().for_element(Locator::Id("credit-person")).await.unwrap().text().await.unwrap();
+    assert!(card.contains("4109**********0013") && card.contains("失信被执行人"), "{card}");
+    fits("the person").await;
+    std::fs::write(shots.join("credit-person-390x844.png"), b.screenshot().await.unwrap()).unwrap();
+    // /credit/me from the search page's link: a wrong name, then the right one.
+    b.goto(&app.url("/credit")).await.unwrap();
+    b.find(Locator::Id("credit-me-link")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Id("real-name-notice")).await.unwrap();
+    fits("the self-lookup form").await;
+    std::fs::write(shots.join("credit-me-390x844.png"), b.screenshot().await.unwrap()).unwrap();
+    let ask = |name: &'static str| {
+        let b = b.clone();
+        async move {
+            b.find(Locator::Css("input[name='name']")).await.unwrap().clear().await.unwrap();
+            b.find(Locator::Css("input[name='name']")).await.unwrap().send_keys(name).await.unwrap();
+            b.find(Locator::Css("input[name='id_number']")).await.unwrap().send_keys(qingfeng::demo::DEMO_PERSON_ID).await.unwrap();
+            b.find(Locator::Id("credit-me-submit")).await.unwrap().click().await.unwrap();
+        }
+    };
+    ask("王五").await;
+    let error = b.wait().for_element(Locator::Id("me-error")).await.unwrap().text().await.unwrap();
+    assert!(error.contains("未找到") && error.contains("credit.self_not_found"), "{error}");
+    std::fs::write(shots.join("credit-me-error-390x844.png"), b.screenshot().await.unwrap()).unwrap();
+    ask(qingfeng::demo::DEMO_PERSON_NAME).await;
+    let card = b.wait().for_element(Locator::Id("credit-me-profile")).await.unwrap().text().await.unwrap();
+    assert!(card.contains("4109**********0013") && card.contains("失信被执行人"), "{card}");
+    fits("the own profile").await;
+    std::fs::write(shots.join("credit-me-profile-390x844.png"), b.screenshot().await.unwrap()).unwrap();
+    b.close().await.unwrap();
+    app.stop().await;
+}
