@@ -3,12 +3,14 @@
 //! windows, lookup, lists and reports.
 //!
 //! Rooms: [`model`] (domain types), [`rules`] (pure rules with legal basis),
-//! [`ingest`] (the import pipeline), [`store`] (SQL), [`generate`] (synthetic data).
+//! [`ingest`] (the import pipeline), [`index`] (subjects in the search index), [`store`] (SQL), [`generate`] (synthetic data).
 
 pub mod bench;
 pub mod generate;
+pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod realname;
 pub mod rules;
 pub mod store;
 pub mod web;
@@ -83,10 +85,13 @@ impl Module for CreditModule {
         LINKS
     }
     fn jobs(&self) -> Vec<Arc<dyn JobHandler>> {
-        vec![Arc::new(PublicityExpiry)]
+        vec![Arc::new(PublicityExpiry), Arc::new(index::IndexSubjects)]
     }
     fn recurring(&self, county: &str) -> Vec<Recurring> {
-        vec![Recurring::new(county, PublicityExpiry::KIND, Every::Daily { local_hour: 1 })]
+        vec![
+            Recurring::new(county, PublicityExpiry::KIND, Every::Daily { local_hour: 1 }),
+            Recurring::new(county, index::IndexSubjects::KIND, Every::EveryMinutes(5)),
+        ]
     }
 }
 

@@ -12,6 +12,8 @@ use serde::Serialize;
 
 use crate::rules::validate::Valid;
 
+pub mod lookup;
+
 /// A validated row with its keys, ready to store.
 #[derive(Debug, Clone)]
 pub struct Prepared {

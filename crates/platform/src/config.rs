@@ -41,6 +41,11 @@ pub struct Config {
     pub login_window_minutes: i64,
     /// How often the scheduler looks for due jobs, in milliseconds.
     pub scheduler_tick_ms: u64,
+    /// 实名认证 The real-name authentication provider a person passes before seeing their
+    /// own credit profile (`/credit/me`), e.g. an SMS or 电子社保卡 service. Empty = none
+    /// integrated: the page matches name + ID number only, throttled, and says so. No
+    /// provider ships with this build; a deployment that integrates one names it here.
+    pub real_name_provider: String,
     /// `tracing` filter, e.g. `info,sqlx=warn`.
     pub log: String,
 }
@@ -62,6 +67,7 @@ impl Default for Config {
             login_max_failures_per_ip: 20,
             login_window_minutes: 15,
             scheduler_tick_ms: 1000,
+            real_name_provider: String::new(),
             log: "info,sqlx=warn".into(),
         }
     }

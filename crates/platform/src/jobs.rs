@@ -208,6 +208,9 @@ pub struct JobContext {
     /// 1 on the first attempt.
     pub attempt: i64,
     pub county_code: String,
+    /// 全文检索 The shared search index, for handlers that keep it current (`None` when
+    /// the scheduler runs without one).
+    pub search: Option<Arc<qingfeng_search::SearchIndex>>,
 }
 
 /// The future a [`JobHandler`] returns.
@@ -311,6 +314,7 @@ pub struct Scheduler {
     tick: Duration,
     lease: Duration,
     recurring: Vec<Recurring>,
+    search: Option<Arc<qingfeng_search::SearchIndex>>,
     /// The last period enqueued per recurring job, so a tick writes only when a period starts.
     enqueued_periods: Mutex<HashMap<usize, i64>>,
 }
@@ -324,8 +328,15 @@ impl Scheduler {
             tick,
             lease: DEFAULT_LEASE,
             recurring: Vec::new(),
+            search: None,
             enqueued_periods: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The search index handlers see in [`JobContext::search`].
+    pub fn with_search(mut self, search: Arc<qingfeng_search::SearchIndex>) -> Scheduler {
+        self.search = Some(search);
+        self
     }
 
     /// How long a claimed job stays with its worker; also the time limit of one run.
@@ -396,6 +407,7 @@ impl Scheduler {
             job_id: job.id,
             attempt: job.attempts,
             county_code: job.county_code.clone(),
+            search: self.search.clone(),
         };
         let lease = self.lease;
         // Run on its own task so that a panicking handler fails its job, not the scheduler.

@@ -340,6 +340,44 @@ pub async fn load_credit(db: &Db, pii: &Pii, cfg: &Config, clock: &Clock, record
         let sum = ingest::run(db, pii, &req, Box::new(std::io::Cursor::new(csv)), &mut sink, &mut |_| {}).await?;
         tracing::info!(kind = kind.key(), stored = sum.stored, "demo credit records loaded");
     }
+    demo_listed_person(db, pii, cfg, clock).await
+}
+
+/// 演示失信被执行人 A synthetic person on the 失信被执行人 list, so the public page that
+/// the law allows (name + masked ID + the list entry) and `/credit/me` can be tried.
+pub const DEMO_PERSON_NAME: &str = "赵演示";
+/// The synthetic ID number of DOMAIN.md §2.2 (valid check digit, not a real person).
+pub const DEMO_PERSON_ID: &str = "410922195001010013";
+
+async fn demo_listed_person(db: &Db, pii: &Pii, cfg: &Config, clock: &Clock) -> anyhow::Result<()> {
+    use qingfeng_credit::ingest::SubjectCode;
+    use qingfeng_credit::store::{self, NewListEntry, NewSubject};
+    let county = cfg.county_code.as_str();
+    let hash = pii.lookup_hash(DEMO_PERSON_ID);
+    let enc = pii.encrypt(DEMO_PERSON_ID);
+    let subject = NewSubject {
+        county,
+        key_hash: SubjectCode::Person(&hash).key(county),
+        kind: "natural",
+        name: DEMO_PERSON_NAME,
+        uscc: None,
+        id_hash: Some(&hash),
+        id_enc: Some(&enc),
+    };
+    let now = clock.now_ms();
+    let subject_id = store::ensure_subject(db, &subject, now).await?;
+    let listed_on = (clock.today() - chrono::Days::new(30)).to_string();
+    let entry = NewListEntry {
+        county,
+        list_kind: "dishonest_debtor",
+        subject_id,
+        basis: "有履行能力而拒不履行生效法律文书确定义务（合成演示数据）",
+        authority: "清丰县人民法院（演示）",
+        source_ref: "（演示）(2026)豫0922执1号",
+        listed_on: &listed_on,
+        ends_on: None,
+    };
+    store::add_list_entry(db, &entry, &Actor::System("demo"), now).await?;
     Ok(())
 }
 
@@ -349,6 +387,9 @@ pub fn accounts_banner() -> String {
     for u in USERS {
         s.push_str(&format!("  {:<10} {} · {}\n", u.username, u.role.zh(), u.name));
     }
+    s.push_str(&format!(
+        "演示自然人 / demo person (失信被执行人, /credit/me): {DEMO_PERSON_NAME} {DEMO_PERSON_ID}（合成数据 synthetic）\n"
+    ));
     s
 }
 

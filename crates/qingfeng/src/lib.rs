@@ -55,9 +55,17 @@ pub async fn build_state_with(cfg: Config, clock: Clock, demo: bool, demo_credit
     let cal = calendar::load(&db).await?;
     let search = Arc::new(open_search(&cfg)?);
     if search.doc_count() == 0 || demo {
-        indexing::reindex_registry(&db, &search).await?;
+        reindex(&db, &search, &clock).await?;
     }
     Ok(AppState::new(db, cfg, clock, pii, cal, search, modules()))
+}
+
+/// Rebuild the whole search index from the database: the registry and each module's
+/// documents (credit subjects). Returns documents written.
+pub async fn reindex(db: &Db, index: &SearchIndex, clock: &Clock) -> anyhow::Result<usize> {
+    let registry = indexing::reindex_registry(db, index).await?;
+    let credit = qingfeng_credit::index::reindex(db, index, clock.now_ms()).await?;
+    Ok(registry + credit)
 }
 
 /// The search index in `DATA_DIR/search` (rebuilt by `qingfeng reindex`).
@@ -103,7 +111,7 @@ pub async fn start(state: AppState, bind: &str) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let (tx, mut rx) = watch::channel(false);
     let tick = std::time::Duration::from_millis(state.cfg.scheduler_tick_ms);
-    let mut scheduler = Scheduler::new(state.db.clone(), state.clock.clone(), state.job_handlers(), tick);
+    let mut scheduler = Scheduler::new(state.db.clone(), state.clock.clone(), state.job_handlers(), tick).with_search(state.search.clone());
     for r in state.recurring_jobs() {
         scheduler = scheduler.with_recurring(r);
     }

@@ -325,7 +325,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reindex => {
             let db = qingfeng::open_db(&cfg, &clock).await?;
             let index = qingfeng::open_search(&cfg)?;
-            let n = qingfeng_platform::indexing::reindex_registry(&db, &index).await?;
+            let n = qingfeng::reindex(&db, &index, &clock).await?;
             println!("已重建索引 · reindexed {n} documents");
             Ok(ExitCode::SUCCESS)
         }
@@ -761,7 +761,10 @@ async fn credit_cmd(cfg: &Config, clock: &Clock, cmd: CreditCmd) -> anyhow::Resu
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
             );
             let started = std::time::Instant::now();
+            let started_ms = clock.now_ms();
             let sum = ingest::run(&db, &pii, &req, Box::new(input), &mut report, &mut |n| bar.set_position(n)).await?;
+            // The server's scheduler indexes the new subjects (this process may not open the index while it runs).
+            qingfeng_credit::index::after_import(&db, &req.county_code, started_ms, clock.now_ms()).await;
             bar.finish_and_clear();
             if let Some(f) = report.file.as_mut() {
                 f.0.flush()?;

@@ -283,7 +283,7 @@ pub fn validate(kind: RecordKind, values: &[&str], opts: &Options) -> Result<Val
             row.amount("CF_NR_WFFF");
             let to = row.date("CF_YXQ", true);
             penalty_kinds = kinds.iter().map(|k| k.to_string()).collect();
-            (decision_date, to, fine, Some(crate::rules::severity::classify(&kinds)))
+            (decision_date, to, fine, Some(crate::rules::severity::classify_record(&source_dept, &kinds, fine, decision_date)))
         }
     };
 

@@ -88,7 +88,9 @@ async fn push(
         ..super::request(&st, user, kind, "api", actor).await?
     };
     let mut sink = Collect { rows: Vec::new(), limit: MAX_RECORDS };
+    let started = st.clock.now_ms();
     let summary = ingest::run(&st.db, &st.pii, &req, Box::new(std::io::Cursor::new(lines.into_bytes())), &mut sink, &mut |_| {}).await?;
+    crate::index::after_import(&st.db, &req.county_code, started, st.clock.now_ms()).await;
     let rejects = sink
         .rows
         .into_iter()

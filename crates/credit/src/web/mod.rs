@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod lists;
+pub mod person;
 pub mod public;
 pub mod quality;
 pub mod staff;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/credit/imports", get(imports_page).post(upload))
         .merge(api::routes())
         .merge(public::routes())
+        .merge(person::routes())
         .merge(quality::routes())
         .merge(lists::routes())
         .merge(staff::routes())
@@ -156,7 +158,9 @@ async fn upload(State(st): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<R
             ..request(&st, user, kind, "upload", actor).await?
         };
         let mut sink = Collect { rows: Vec::new(), limit: 200 };
+        let started = st.clock.now_ms();
         let sum = ingest::run(&st.db, &st.pii, &req, Box::new(std::io::Cursor::new(up.bytes)), &mut sink, &mut |_| {}).await?;
+        crate::index::after_import(&st.db, &req.county_code, started, st.clock.now_ms()).await;
         Ok((sum, sink.rows))
     }
     .await;

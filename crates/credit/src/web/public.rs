@@ -1,6 +1,8 @@
-//! 信用查询 The public lookup: search enterprises and individual businesses by name or
-//! unified social credit code, and see their records in publicity. Natural persons are
-//! not searchable by the public (个人信息保护法); records out of publicity are not shown.
+//! 信用查询 The public lookup: search enterprises and individual businesses by any part
+//! of their name, a former name or their unified social credit code (through the shared
+//! search index, [`crate::index`]), and see their records in publicity. Natural persons
+//! are not searchable by the public (个人信息保护法) except where the law publishes them
+//! (失信被执行人, [`super::person`]); records out of publicity are not shown.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -37,13 +39,18 @@ struct SearchPage<'a> {
     ctx: &'a Ctx,
     title: &'a str,
     q: String,
-    found: Vec<SubjectSummary>,
+    found: Vec<crate::index::Found>,
     searched: bool,
 }
 
 async fn search_page(State(st): State<AppState>, ctx: Ctx, Query(f): Query<SearchForm>) -> Result<Html<String>, AppError> {
     let q: String = f.q.trim().chars().take(60).collect();
-    let found = if q.chars().count() >= 2 { store::search_public(&st.db, &st.cfg.county_code, &q, 30).await? } else { Vec::new() };
+    let found = if q.chars().count() >= 2 {
+        let today = st.clock.today().to_string();
+        crate::index::search(&st.db, &st.search, &st.pii, &st.cfg.county_code, &q, crate::index::Audience::Public, &today).await?
+    } else {
+        Vec::new()
+    };
     render(&SearchPage { ctx: &ctx, title: ctx.pick("信用查询", "Credit lookup"), searched: !q.is_empty(), q, found })
 }
 

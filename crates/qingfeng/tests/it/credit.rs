@@ -156,8 +156,8 @@ async fn the_public_finds_enterprises_and_their_records_in_publicity_only() {
         // The home tile now leads to the lookup.
         let home = public.get(app.url("/")).send().await.unwrap().text().await.unwrap();
         assert!(home.contains("href=\"/credit\""), "{}", app.backend);
-        let page = public.get(app.url("/credit?q=鑫源")).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("清丰县鑫源建材有限公司"), "{}", app.backend);
+        // The search index is brought up to date by a job right after the import.
+        crate::credit_public::eventually(&app, &public, "/credit?q=鑫源", "清丰县鑫源建材有限公司").await;
         let page = public.get(app.url(&format!("/credit?q={}", firm().to_lowercase()))).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("清丰县鑫源建材有限公司"), "by code, any case");
         // People are not searchable by the public.
@@ -395,8 +395,10 @@ async fn staff_see_records_out_of_publicity_and_people() {
         let page = office.get(app.url("/console/credit/subjects?code=41092219450315002x")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("李四") && page.contains("4109**********002X") && !page.contains("41092219450315002X"), "{}", app.backend);
         assert!(page.contains("自然人") && !page.contains(">natural<"), "kinds in Chinese");
+        let r = office.get(app.url("/console/credit/subjects?code=91410922MA40AB1210")).send().await.unwrap();
+        assert_eq!(r.status(), 400, "a malformed code");
         let r = office.get(app.url("/console/credit/subjects?code=nonsense")).send().await.unwrap();
-        assert_eq!(r.status(), 400);
+        assert_eq!(r.status(), 404, "words of a name that nothing has");
         // Department staff and township staff may not look.
         let staff = app.login("scjg", PW).await;
         assert_eq!(staff.get(app.url("/console/credit/subjects")).send().await.unwrap().status(), 403);

@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod cli;
 mod credit;
+mod credit_public;
 mod harness;
 mod ops;
 mod scope;
