@@ -231,6 +231,7 @@ pub async fn store_batch(
         return Ok(out);
     }
     let mut tx = db.begin().await?;
+    tx.prefer_index_lookups().await?;
     let subject_ids = subjects(&mut tx, county, batch, now_ms).await?;
     let mut by_key: HashMap<i64, Existing> = HashMap::new();
     for chunk in batch.chunks(LOOKUP_CHUNK) {

@@ -138,6 +138,18 @@ impl Db {
 }
 
 impl Tx {
+    /// For a bulk load: make this transaction's key lookups use their indexes. A table
+    /// filled by a bulk load grows faster than PostgreSQL's statistics follow it, and
+    /// with stale statistics the planner may scan the whole table for each `IN (…)`
+    /// lookup, so that each batch is slower than the one before (measured: 4 ms → 2 s
+    /// per 5,000 keys within 50,000 rows). SQLite always uses the index; no-op there.
+    pub async fn prefer_index_lookups(&mut self) -> Result<(), sqlx::Error> {
+        if let Tx::Postgres(t) = self {
+            sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut **t).await?;
+        }
+        Ok(())
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             Tx::Sqlite(t) => t.commit().await,
