@@ -97,7 +97,7 @@ pub async fn credit_ingest(
     let (mut stored, mut rejected) = (0u64, 0u64);
     let started = Instant::now();
     for (kind, path) in &files {
-        let req = Request { kind: *kind, file_name: path.display().to_string(), format: reader::Format::Csv, ..base.clone() };
+        let req = Request { kind: (*kind).into(), file_name: path.display().to_string(), format: reader::Format::Csv, ..base.clone() };
         let input = std::fs::File::open(path).map_err(AppError::internal)?;
         let mut sink = Collect { rows: Vec::new(), limit: 0 };
         let sum = ingest::run(pipeline, pii, &req, Box::new(input), &mut sink, &mut |_| {}).await?;
@@ -230,7 +230,7 @@ mod tests {
         for (p, c) in pipelines.iter().zip(&ceilings) {
             let base = Request {
                 county_code: "410922".into(),
-                kind: RecordKind::Cf,
+                kind: RecordKind::Cf.into(),
                 source_dept: None,
                 file_name: String::new(),
                 format: reader::Format::Csv,

@@ -2,39 +2,118 @@
 
 use serde::Serialize;
 
-/// 信息类别 Kind of credit record, as the departments send it.
+/// 信息类别 Kind of credit record, as the departments send it. Each maps to an item of
+/// the catalog (`data/catalog.csv`, see [`crate::rules::catalog`]), which gives its
+/// category, credit-report group and polarity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum RecordKind {
     /// 行政许可 (双公示) administrative permit.
     Xk,
     /// 行政处罚 (双公示) administrative penalty.
     Cf,
+    /// 信用承诺 credit commitment (DOMAIN §3.2 [S]).
+    Commitment,
+    /// 纳税信用A级 taxpayer rated A (信用评价结果).
+    TaxA,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 2] = [RecordKind::Xk, RecordKind::Cf];
+    pub const ALL: [RecordKind; 4] = [RecordKind::Xk, RecordKind::Cf, RecordKind::Commitment, RecordKind::TaxA];
 
     pub fn key(self) -> &'static str {
         match self {
             RecordKind::Xk => "xk",
             RecordKind::Cf => "cf",
+            RecordKind::Commitment => "commitment",
+            RecordKind::TaxA => "tax_a",
         }
     }
     pub fn zh(self) -> &'static str {
         match self {
             RecordKind::Xk => "行政许可",
             RecordKind::Cf => "行政处罚",
+            RecordKind::Commitment => "信用承诺",
+            RecordKind::TaxA => "纳税信用A级",
         }
     }
     pub fn parse(s: &str) -> Option<RecordKind> {
         RecordKind::ALL.into_iter().find(|k| k.key() == s.trim().to_ascii_lowercase() || k.zh() == s.trim())
     }
-    /// Positive, neutral or negative information (信息性质).
+    /// The 双公示 kinds (行政许可, 行政处罚), checked against their national data standard.
+    pub fn is_shuanggongshi(self) -> bool {
+        matches!(self, RecordKind::Xk | RecordKind::Cf)
+    }
+    /// Positive, neutral or negative information (信息性质), from the catalog.
     pub fn polarity(self) -> Polarity {
+        crate::rules::catalog::item(self.key()).map(|i| i.polarity).unwrap_or(Polarity::Neutral)
+    }
+}
+
+/// 归集类别 What a file imports: records of a kind, or entries of a list. The `--kind`
+/// values of the command line, the upload page's selector and the push API's `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ImportKind {
+    Record(RecordKind),
+    List(ListKind),
+}
+
+impl ImportKind {
+    pub const ALL: [ImportKind; 8] = [
+        ImportKind::Record(RecordKind::Xk),
+        ImportKind::Record(RecordKind::Cf),
+        ImportKind::Record(RecordKind::Commitment),
+        ImportKind::Record(RecordKind::TaxA),
+        ImportKind::List(ListKind::Red),
+        ImportKind::List(ListKind::Black),
+        ImportKind::List(ListKind::DishonestDebtor),
+        ImportKind::List(ListKind::Abnormal),
+    ];
+
+    pub fn key(self) -> &'static str {
         match self {
-            RecordKind::Xk => Polarity::Neutral,
-            RecordKind::Cf => Polarity::Negative,
+            ImportKind::Record(k) => k.key(),
+            ImportKind::List(k) => k.key(),
         }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            ImportKind::Record(k) => k.zh(),
+            ImportKind::List(k) => k.zh(),
+        }
+    }
+    /// English name for the bilingual pages.
+    pub fn en(self) -> &'static str {
+        match self {
+            ImportKind::Record(RecordKind::Xk) => "Permits",
+            ImportKind::Record(RecordKind::Cf) => "Penalties",
+            ImportKind::Record(RecordKind::Commitment) => "Credit commitments",
+            ImportKind::Record(RecordKind::TaxA) => "Taxpayers rated A",
+            ImportKind::List(ListKind::Red) => "Red list (incentives)",
+            ImportKind::List(ListKind::Black) => "Black list (serious dishonesty)",
+            ImportKind::List(ListKind::DishonestDebtor) => "Dishonest judgment debtors",
+            ImportKind::List(ListKind::Abnormal) => "Abnormal operations",
+        }
+    }
+    /// From a key (`xk`, `dishonest_debtor`) or a Chinese name (`失信被执行人`).
+    pub fn parse(s: &str) -> Option<ImportKind> {
+        let t = s.trim();
+        ImportKind::ALL.into_iter().find(|k| k.key() == t.to_ascii_lowercase() || k.zh() == t)
+    }
+    /// `xk（行政许可）、cf（行政处罚）、…` for messages.
+    pub fn choices() -> String {
+        ImportKind::ALL.iter().map(|k| format!("{}（{}）", k.key(), k.zh())).collect::<Vec<_>>().join("、")
+    }
+}
+
+impl From<RecordKind> for ImportKind {
+    fn from(k: RecordKind) -> ImportKind {
+        ImportKind::Record(k)
+    }
+}
+
+impl From<ListKind> for ImportKind {
+    fn from(k: ListKind) -> ImportKind {
+        ImportKind::List(k)
     }
 }
 
@@ -89,6 +168,10 @@ pub enum Polarity {
 }
 
 impl Polarity {
+    /// From the stored key (`positive`, `neutral`, `negative`).
+    pub fn from_key(key: &str) -> Option<Polarity> {
+        [Polarity::Positive, Polarity::Neutral, Polarity::Negative].into_iter().find(|p| p.key() == key.trim())
+    }
     pub fn key(self) -> &'static str {
         match self {
             Polarity::Positive => "positive",

@@ -10,6 +10,8 @@ use qingfeng_platform::sql::{Arg, Sql};
 use qingfeng_platform::{AppError, on_tx};
 use serde::Serialize;
 
+use crate::model::SubjectKind;
+use crate::rules::kinds::ValidListEntry;
 use crate::rules::validate::Valid;
 
 pub mod lookup;
@@ -46,6 +48,38 @@ pub struct BatchOutcome {
     pub collisions: Vec<u64>,
 }
 
+/// 归集键判定 What the import does with one keyed row — the one natural-key decision,
+/// shared by records ([`store_batch`]) and list entries ([`store_list_batch`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyDecision {
+    /// New key: insert.
+    Insert,
+    /// Same key, same content: nothing to do.
+    Duplicate,
+    /// Same key, changed content: update, the old version kept in the audit chain.
+    Correct,
+    /// Same key as a row earlier in the same batch, changed content: the later row
+    /// replaces it before it is inserted (counted as an update).
+    ReplacePending,
+    /// The key's hash matches a stored row with other identifying fields: never
+    /// overwritten, the row is rejected.
+    Collision,
+}
+
+/// Decide for a row with `content_hash`, given what is stored under its key
+/// (`Some((same identifying fields, stored content hash))`) and the content hash of a
+/// row with the same key earlier in the batch.
+pub fn decide(stored: Option<(bool, i64)>, pending: Option<i64>, content_hash: i64) -> KeyDecision {
+    match (stored, pending) {
+        (Some((false, _)), _) => KeyDecision::Collision,
+        (Some((true, stored)), _) if stored == content_hash => KeyDecision::Duplicate,
+        (Some((true, _)), _) => KeyDecision::Correct,
+        (None, Some(earlier)) if earlier == content_hash => KeyDecision::Duplicate,
+        (None, Some(_)) => KeyDecision::ReplacePending,
+        (None, None) => KeyDecision::Insert,
+    }
+}
+
 /// End the publicity of every record whose maximum period passed before `today`
 /// (`YYYY-MM-DD`); returns how many left publicity.
 pub async fn expire_publicity(db: &Db, today: &str) -> Result<u64, AppError> {
@@ -60,16 +94,46 @@ pub async fn expire_publicity(db: &Db, today: &str) -> Result<u64, AppError> {
 /// Keys per `IN (…)` lookup.
 const LOOKUP_CHUNK: usize = 400;
 
-/// The columns an import writes to `credit_subjects`, in the order of [`subject_row`].
+/// The columns an import writes to `credit_subjects`.
 const SUBJECT_COLUMNS: &[&str] = &["county_code", "kind", "key_hash", "uscc", "id_hash", "id_enc", "name", "created_at", "updated_at"];
 
-/// Find or create the subjects of a batch; returns subject key → id. New subjects go in
-/// by one bulk load, then their ids are read back.
-async fn subjects(tx: &mut Tx, county: &str, batch: &[Prepared], now_ms: i64) -> Result<HashMap<i64, i64>, AppError> {
-    let mut wanted: Vec<&Prepared> = Vec::new();
+/// A row that names a subject (a record or a list entry), for [`subjects`].
+pub trait SubjectRow {
+    fn subject_key(&self) -> i64;
+    fn subject_kind(&self) -> SubjectKind;
+    fn subject_name(&self) -> &str;
+    fn uscc(&self) -> Option<&str>;
+    fn id_hash(&self) -> Option<&str>;
+    fn id_enc(&self) -> Option<&str>;
+}
+
+impl SubjectRow for Prepared {
+    fn subject_key(&self) -> i64 {
+        self.subject_key
+    }
+    fn subject_kind(&self) -> SubjectKind {
+        self.valid.subject_kind
+    }
+    fn subject_name(&self) -> &str {
+        &self.valid.subject_name
+    }
+    fn uscc(&self) -> Option<&str> {
+        self.valid.uscc.as_deref()
+    }
+    fn id_hash(&self) -> Option<&str> {
+        self.id_hash.as_deref()
+    }
+    fn id_enc(&self) -> Option<&str> {
+        self.id_enc.as_deref()
+    }
+}
+
+/// Find or create the subjects of a batch; returns subject key → id.
+async fn subjects<P: SubjectRow>(tx: &mut Tx, county: &str, batch: &[P], now_ms: i64) -> Result<HashMap<i64, i64>, AppError> {
+    let mut wanted: Vec<&P> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for p in batch {
-        if seen.insert(p.subject_key) {
+        if seen.insert(p.subject_key()) {
             wanted.push(p);
         }
     }
@@ -78,28 +142,28 @@ async fn subjects(tx: &mut Tx, county: &str, batch: &[Prepared], now_ms: i64) ->
     for chunk in wanted.chunks(LOOKUP_CHUNK) {
         let mut q = Sql::new("SELECT key_hash, id, name FROM credit_subjects WHERE county_code = ");
         q.bind(county).push(" AND key_hash IN ");
-        in_list(&mut q, chunk.iter().map(|p| p.subject_key));
+        in_list(&mut q, chunk.iter().map(|p| p.subject_key()));
         let found: Vec<(i64, i64, String)> = tx.fetch_all(&q).await?;
         for (k, id, name) in found {
             ids.insert(k, id);
             names.insert(k, name);
         }
     }
-    let (known, new): (Vec<&Prepared>, Vec<&Prepared>) = wanted.into_iter().partition(|p| ids.contains_key(&p.subject_key));
+    let (known, new): (Vec<&P>, Vec<&P>) = wanted.into_iter().partition(|p| ids.contains_key(&p.subject_key()));
     for p in known {
         // 名称变更: keep the history, show the latest name.
-        let v = &p.valid;
-        if let (Some(&id), Some(old)) = (ids.get(&p.subject_key), names.get(&p.subject_key))
-            && *old != v.subject_name
+        let name = p.subject_name();
+        if let (Some(&id), Some(old)) = (ids.get(&p.subject_key()), names.get(&p.subject_key()))
+            && old != name
         {
             tx.execute(
                 "INSERT INTO credit_subject_names (subject_id, name, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                &[Arg::from(id), Arg::from(v.subject_name.as_str()), Arg::from(now_ms)],
+                &[Arg::from(id), Arg::from(name), Arg::from(now_ms)],
             )
             .await?;
             tx.execute(
                 "UPDATE credit_subjects SET name = $1, updated_at = $2 WHERE id = $3",
-                &[Arg::from(v.subject_name.as_str()), Arg::from(now_ms), Arg::from(id)],
+                &[Arg::from(name), Arg::from(now_ms), Arg::from(id)],
             )
             .await?;
         }
@@ -108,15 +172,14 @@ async fn subjects(tx: &mut Tx, county: &str, batch: &[Prepared], now_ms: i64) ->
         return Ok(ids);
     }
     bulk::load(tx, "credit_subjects", SUBJECT_COLUMNS, &new, |p, out| {
-        let v = &p.valid;
         out.extend([
             Val::Text(county),
-            Val::Text(v.subject_kind.key()),
-            Val::Int(p.subject_key),
-            v.uscc.as_deref().into(),
-            p.id_hash.as_deref().into(),
-            p.id_enc.as_deref().into(),
-            Val::Text(&v.subject_name),
+            Val::Text(p.subject_kind().key()),
+            Val::Int(p.subject_key()),
+            p.uscc().into(),
+            p.id_hash().into(),
+            p.id_enc().into(),
+            Val::Text(p.subject_name()),
             Val::Int(now_ms),
             Val::Int(now_ms),
         ]);
@@ -126,13 +189,13 @@ async fn subjects(tx: &mut Tx, county: &str, batch: &[Prepared], now_ms: i64) ->
     for chunk in new.chunks(LOOKUP_CHUNK) {
         let mut q = Sql::new("SELECT id, key_hash FROM credit_subjects WHERE county_code = ");
         q.bind(county).push(" AND key_hash IN ");
-        in_list(&mut q, chunk.iter().map(|p| p.subject_key));
+        in_list(&mut q, chunk.iter().map(|p| p.subject_key()));
         for (id, k) in tx.fetch_all::<(i64, i64)>(&q).await? {
             ids.insert(k, id);
             created.push((id, k));
         }
     }
-    let first_names: HashMap<i64, &str> = new.iter().map(|p| (p.subject_key, p.valid.subject_name.as_str())).collect();
+    let first_names: HashMap<i64, &str> = new.iter().map(|p| (p.subject_key(), p.subject_name())).collect();
     bulk::load(tx, "credit_subject_names", &["subject_id", "name", "first_seen"], &created, |(id, k), out| {
         out.extend([Val::Int(*id), Val::Text(first_names.get(k).copied().unwrap_or_default()), Val::Int(now_ms)]);
     })
@@ -247,12 +310,15 @@ pub async fn store_batch(
     for p in batch {
         let subject_id = subject_ids.get(&p.subject_key).copied().unwrap_or_default();
         let v = &p.valid;
-        if let Some(e) = by_key.get_mut(&p.natural_key) {
-            if e.kind != v.kind.key() || e.source_dept != v.source_dept || e.doc_no != v.doc_no || e.subject_id != subject_id {
-                out.collisions.push(p.line);
-            } else if e.content_hash == p.content_hash {
-                out.duplicate += 1;
-            } else {
+        let stored = by_key.get(&p.natural_key).map(|e| {
+            (e.kind == v.kind.key() && e.source_dept == v.source_dept && e.doc_no == v.doc_no && e.subject_id == subject_id, e.content_hash)
+        });
+        let earlier = pending.get(&p.natural_key).copied();
+        match decide(stored, earlier.map(|i| inserts[i].0.content_hash), p.content_hash) {
+            KeyDecision::Collision => out.collisions.push(p.line),
+            KeyDecision::Duplicate => out.duplicate += 1,
+            KeyDecision::Correct => {
+                let Some(e) = by_key.get_mut(&p.natural_key) else { continue };
                 tx.execute(
                     "UPDATE credit_records SET content_hash = $1, decision_date = $2, valid_from = $3, valid_to = $4, severity = $5, amount_fen = $6, \
                      payload = $7, authority = $8, import_id = $9, updated_at = $10, published = $12, publicity_min_end = $13, \
@@ -295,21 +361,19 @@ pub async fn store_batch(
                 e.payload = p.payload.clone();
                 out.updated += 1;
             }
-            continue;
-        }
-        // The same key twice within the batch: the later row is a duplicate of the
-        // earlier, or a correction that replaces it before it is inserted.
-        if let Some(&i) = pending.get(&p.natural_key) {
-            if inserts[i].0.content_hash == p.content_hash {
-                out.duplicate += 1;
-            } else {
-                inserts[i].0 = p;
+            // The same key twice within the batch: the later row is a duplicate of the
+            // earlier (above), or a correction that replaces it before it is inserted.
+            KeyDecision::ReplacePending => {
+                if let Some(i) = earlier {
+                    inserts[i].0 = p;
+                }
                 out.updated += 1;
             }
-            continue;
+            KeyDecision::Insert => {
+                pending.insert(p.natural_key, inserts.len());
+                inserts.push((p, subject_id));
+            }
         }
-        pending.insert(p.natural_key, inserts.len());
-        inserts.push((p, subject_id));
     }
     out.stored += insert_records(&mut tx, county, import_id, &inserts, now_ms).await?;
     tx.commit().await?;
@@ -491,6 +555,10 @@ impl PublicRecord {
     /// Synthetic demo data (the generator marks 备注 合成演示数据).
     pub fn is_demo(&self) -> bool {
         self.field("BZ").contains("演示")
+    }
+    /// The kind's name in the catalog (信用承诺, 纳税信用A级 …).
+    pub fn kind_zh(&self) -> &str {
+        crate::rules::catalog::item(&self.kind).map(|i| i.name_zh.as_str()).unwrap_or(&self.kind)
     }
     pub fn severity_zh(&self) -> &'static str {
         match self.severity.as_deref() {
@@ -707,6 +775,233 @@ pub async fn add_list_entry(db: &Db, e: &NewListEntry<'_>, actor: &Actor, now_ms
     Ok(n > 0)
 }
 
+/// A validated list row with its keys, ready to store (the list counterpart of
+/// [`Prepared`]).
+#[derive(Debug, Clone)]
+pub struct PreparedListEntry {
+    pub line: u64,
+    pub valid: ValidListEntry,
+    pub subject_key: i64,
+    pub id_hash: Option<String>,
+    pub id_enc: Option<String>,
+    /// 64-bit hash of county + list kind + source department + document number + subject.
+    pub natural_key: i64,
+    /// 64-bit hash of the stored content (payload and computed end).
+    pub content_hash: i64,
+    pub payload: String,
+}
+
+impl SubjectRow for PreparedListEntry {
+    fn subject_key(&self) -> i64 {
+        self.subject_key
+    }
+    fn subject_kind(&self) -> SubjectKind {
+        self.valid.subject_kind
+    }
+    fn subject_name(&self) -> &str {
+        &self.valid.subject_name
+    }
+    fn uscc(&self) -> Option<&str> {
+        self.valid.uscc.as_deref()
+    }
+    fn id_hash(&self) -> Option<&str> {
+        self.id_hash.as_deref()
+    }
+    fn id_enc(&self) -> Option<&str> {
+        self.id_enc.as_deref()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredEntry {
+    id: i64,
+    natural_key: Option<i64>,
+    content_hash: Option<i64>,
+    list_kind: String,
+    subject_id: i64,
+    source_ref: String,
+    source_dept: String,
+    basis: String,
+    authority: String,
+    listed_on: String,
+    ends_on: Option<String>,
+    removed_on: Option<String>,
+    payload: String,
+}
+
+/// Store one batch of list rows in one transaction, by the same rules as records
+/// ([`decide`]): new entries inserted, identical ones duplicates, changed ones corrected
+/// with the old version in the audit chain. An entry added earlier through the API
+/// (same list, subject and document number, no natural key yet) is taken over by the
+/// file's row; one that another department sent is a collision, never overwritten.
+pub async fn store_list_batch(
+    db: &Db,
+    county: &str,
+    import_id: i64,
+    batch: &[PreparedListEntry],
+    actor: &Actor,
+    now_ms: i64,
+) -> Result<BatchOutcome, AppError> {
+    let mut out = BatchOutcome::default();
+    if batch.is_empty() {
+        return Ok(out);
+    }
+    let mut tx = db.begin().await?;
+    let subject_ids = subjects(&mut tx, county, batch, now_ms).await?;
+    // What is stored for the batch's subjects, by natural key and by the table's own
+    // unique key (list, subject, document number).
+    let mut stored: Vec<StoredEntry> = Vec::new();
+    let ids: Vec<i64> = {
+        let mut v: Vec<i64> = subject_ids.values().copied().collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
+        let mut q = Sql::new(
+            "SELECT id, natural_key, content_hash, list_kind, subject_id, source_ref, source_dept, basis, authority, listed_on, ends_on, \
+             removed_on, payload FROM credit_list_entries WHERE county_code = ",
+        );
+        q.bind(county).push(" AND subject_id IN ");
+        in_list(&mut q, chunk.iter().copied());
+        stored.extend(tx.fetch_all::<StoredEntry>(&q).await?);
+    }
+    let mut by_natural: HashMap<i64, usize> = HashMap::new();
+    let mut by_unique: HashMap<(String, i64, String), usize> = HashMap::new();
+    for (i, e) in stored.iter().enumerate() {
+        if let Some(k) = e.natural_key {
+            by_natural.insert(k, i);
+        }
+        by_unique.insert((e.list_kind.clone(), e.subject_id, e.source_ref.clone()), i);
+    }
+    let mut inserts: Vec<(&PreparedListEntry, i64)> = Vec::new();
+    let mut pending: HashMap<i64, usize> = HashMap::new();
+    for p in batch {
+        let subject_id = subject_ids.get(&p.subject_key).copied().unwrap_or_default();
+        let v = &p.valid;
+        let kind = v.list_kind.key();
+        let found =
+            by_natural.get(&p.natural_key).or_else(|| by_unique.get(&(kind.to_string(), subject_id, v.source_ref.clone()))).copied();
+        let current = found.and_then(|i| stored.get(i)).map(|e| {
+            let same = e.list_kind == kind
+                && e.subject_id == subject_id
+                && e.source_ref == v.source_ref
+                && (e.source_dept == v.source_dept || (e.natural_key.is_none() && e.source_dept.is_empty()));
+            (same, e.content_hash.unwrap_or(0))
+        });
+        let earlier = pending.get(&p.natural_key).copied();
+        match decide(current, earlier.map(|i| inserts[i].0.content_hash), p.content_hash) {
+            KeyDecision::Collision => out.collisions.push(p.line),
+            KeyDecision::Duplicate => out.duplicate += 1,
+            KeyDecision::Correct => {
+                let Some(e) = found.and_then(|i| stored.get_mut(i)) else { continue };
+                tx.execute(
+                    "UPDATE credit_list_entries SET natural_key = $1, content_hash = $2, source_dept = $3, basis = $4, authority = $5, \
+                     listed_on = $6, ends_on = $7, removed_on = $8, payload = $9, import_id = $10, updated_at = $11 WHERE id = $12",
+                    &[
+                        Arg::from(p.natural_key),
+                        Arg::from(p.content_hash),
+                        Arg::from(v.source_dept.as_str()),
+                        Arg::from(v.basis.as_str()),
+                        Arg::from(v.authority.as_str()),
+                        Arg::from(v.listed_on.to_string()),
+                        Arg::from(v.ends_on.map(|d| d.to_string())),
+                        Arg::from(v.removed_on.map(|d| d.to_string())),
+                        Arg::from(p.payload.as_str()),
+                        Arg::from(import_id),
+                        Arg::from(now_ms),
+                        Arg::from(e.id),
+                    ],
+                )
+                .await?;
+                let old_payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
+                let detail = serde_json::json!({
+                    "import": import_id, "line": p.line, "list": kind, "ref": v.source_ref,
+                    "old": {"basis": e.basis, "authority": e.authority, "listed_on": e.listed_on, "ends_on": e.ends_on,
+                            "removed_on": e.removed_on, "payload": old_payload}
+                });
+                audit::append(
+                    &mut tx,
+                    now_ms,
+                    &Change {
+                        county_code: county,
+                        actor,
+                        action: "credit.list_correct",
+                        entity: "credit_subject",
+                        entity_id: &subject_id.to_string(),
+                        detail,
+                    },
+                )
+                .await?;
+                e.natural_key = Some(p.natural_key);
+                e.content_hash = Some(p.content_hash);
+                e.source_dept = v.source_dept.clone();
+                e.basis = v.basis.clone();
+                e.authority = v.authority.clone();
+                e.listed_on = v.listed_on.to_string();
+                e.ends_on = v.ends_on.map(|d| d.to_string());
+                e.removed_on = v.removed_on.map(|d| d.to_string());
+                e.payload = p.payload.clone();
+                out.updated += 1;
+            }
+            KeyDecision::ReplacePending => {
+                if let Some(i) = earlier {
+                    inserts[i].0 = p;
+                }
+                out.updated += 1;
+            }
+            KeyDecision::Insert => {
+                pending.insert(p.natural_key, inserts.len());
+                inserts.push((p, subject_id));
+            }
+        }
+    }
+    for (p, subject_id) in inserts {
+        let v = &p.valid;
+        tx.execute(
+            "INSERT INTO credit_list_entries (county_code, list_kind, subject_id, basis, authority, source_ref, listed_on, ends_on, removed_on, \
+             created_at, natural_key, content_hash, source_dept, payload, import_id, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $10)",
+            &[
+                Arg::from(county),
+                Arg::from(v.list_kind.key()),
+                Arg::from(subject_id),
+                Arg::from(v.basis.as_str()),
+                Arg::from(v.authority.as_str()),
+                Arg::from(v.source_ref.as_str()),
+                Arg::from(v.listed_on.to_string()),
+                Arg::from(v.ends_on.map(|d| d.to_string())),
+                Arg::from(v.removed_on.map(|d| d.to_string())),
+                Arg::from(now_ms),
+                Arg::from(p.natural_key),
+                Arg::from(p.content_hash),
+                Arg::from(v.source_dept.as_str()),
+                Arg::from(p.payload.as_str()),
+                Arg::from(import_id),
+            ],
+        )
+        .await?;
+        let detail = serde_json::json!({"import": import_id, "line": p.line, "list": v.list_kind.key(), "subject": subject_id, "basis": v.basis,
+            "ref": v.source_ref, "listed_on": v.listed_on.to_string(), "ends_on": v.ends_on.map(|d| d.to_string())});
+        audit::append(
+            &mut tx,
+            now_ms,
+            &Change {
+                county_code: county,
+                actor,
+                action: "credit.list_add",
+                entity: "credit_subject",
+                entity_id: &subject_id.to_string(),
+                detail,
+            },
+        )
+        .await?;
+        out.stored += 1;
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
 /// The entries of a subject in force on `today` (`YYYY-MM-DD`).
 pub async fn active_list_entries(db: &Db, subject_id: i64, today: &str) -> Result<Vec<ListEntry>, AppError> {
     let mut s = Sql::new(
@@ -762,4 +1057,21 @@ pub async fn ensure_subject(db: &Db, n: &NewSubject<'_>, now_ms: i64) -> Result<
     .await)?;
     tx.commit().await?;
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_key_decision_for_records_and_lists() {
+        use KeyDecision::*;
+        assert_eq!(decide(None, None, 7), Insert);
+        assert_eq!(decide(Some((true, 7)), None, 7), Duplicate);
+        assert_eq!(decide(Some((true, 6)), None, 7), Correct);
+        assert_eq!(decide(Some((false, 7)), None, 7), Collision, "a hash match with other fields is never a duplicate");
+        assert_eq!(decide(Some((true, 6)), Some(7), 7), Correct, "what is stored decides first");
+        assert_eq!(decide(None, Some(7), 7), Duplicate);
+        assert_eq!(decide(None, Some(6), 7), ReplacePending);
+    }
 }

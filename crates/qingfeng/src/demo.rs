@@ -324,7 +324,7 @@ pub async fn load_credit(db: &Db, pii: &Pii, cfg: &Config, clock: &Clock, record
         write_csv(&mut csv, &GenOptions { seed: 2026, ..GenOptions::new(kind, records_per_kind) })?;
         let req = ingest::Request {
             county_code: cfg.county_code.clone(),
-            kind,
+            kind: kind.into(),
             source_dept: None,
             file_name: format!("demo-{}.csv", kind.key()),
             format: ingest::reader::Format::Csv,

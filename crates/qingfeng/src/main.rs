@@ -142,17 +142,22 @@ enum TokenCmd {
 
 #[derive(Subcommand)]
 enum CreditCmd {
-    /// 归集导入 Import a department's file: CSV (UTF-8 or GBK; Chinese column names or
-    /// field codes) or JSON lines (.jsonl). Ends with `read=N stored=N updated=N duplicate=N rejected=N`.
+    /// 归集导入 Import a department's file: Excel .xlsx (first worksheet, first row the
+    /// header), CSV (UTF-8 or GBK) — Chinese column names or field codes — or JSON lines
+    /// (.jsonl). The format follows the extension, or the ZIP magic bytes of a workbook.
+    /// Ends with `read=N stored=N updated=N duplicate=N rejected=N`.
     Import {
         file: PathBuf,
-        /// xk (行政许可) or cf (行政处罚).
+        /// Records: xk (行政许可), cf (行政处罚), commitment (信用承诺), tax_a (纳税信用A级);
+        /// lists: red (守信激励对象), black (严重失信主体名单), dishonest_debtor (失信被执行人),
+        /// abnormal (经营异常名录). The Chinese names are accepted too.
         #[arg(long)]
         kind: String,
         /// Only accept rows whose 数据来源单位 is this USCC.
         #[arg(long)]
         source_dept: Option<String>,
-        /// Write rejected rows here (the input's columns plus 行号 and 错误原因).
+        /// Write rejected rows here as CSV (UTF-8): the input's columns plus 行号 and
+        /// 错误原因 — also for an .xlsx input, whose cells are written as read.
         #[arg(long)]
         rejects: Option<PathBuf>,
         /// Accept pilot-era USCCs whose check character fails (recorded as a warning).
@@ -702,15 +707,23 @@ async fn credit_cmd(cfg: &Config, clock: &Clock, cmd: CreditCmd) -> anyhow::Resu
     use qingfeng_credit::ingest::{self, CsvRejects, RejectSink, Rejected};
     match cmd {
         CreditCmd::Import { file, kind, source_dept, rejects, lenient } => {
-            let kind = qingfeng_credit::model::RecordKind::parse(&kind)
-                .with_context(|| format!("未知的信息类别“{kind}”，可选 xk（行政许可）、cf（行政处罚）"))?;
+            let kind = qingfeng_credit::model::ImportKind::parse(&kind)
+                .with_context(|| format!("未知的信息类别“{kind}”，可选 {}", qingfeng_credit::model::ImportKind::choices()))?;
             let source_dept = match source_dept {
                 Some(d) => {
                     Some(qingfeng_core::Uscc::parse(&d).map_err(|e| anyhow::anyhow!("--source-dept：{}", e.message))?.as_str().to_string())
                 }
                 None => None,
             };
-            let input = std::fs::File::open(&file).with_context(|| format!("无法打开 {}", file.display()))?;
+            let mut input = std::fs::File::open(&file).with_context(|| format!("无法打开 {}", file.display()))?;
+            // The first bytes tell a workbook (ZIP) whatever its name.
+            let mut head = [0u8; 4];
+            let n = {
+                use std::io::{Read, Seek};
+                let n = input.read(&mut head).with_context(|| format!("无法读取 {}", file.display()))?;
+                input.seek(std::io::SeekFrom::Start(0))?;
+                n
+            };
             let size = input.metadata().map(|m| m.len()).unwrap_or(0);
             let db = qingfeng::open_db(cfg, clock).await?;
             let pii = Pii::load_or_create(&cfg.pii_key, &cfg.data_dir)?;
@@ -719,7 +732,7 @@ async fn credit_cmd(cfg: &Config, clock: &Clock, cmd: CreditCmd) -> anyhow::Resu
                 county_code: cfg.county_code.clone(),
                 kind,
                 source_dept,
-                format: ingest::reader::Format::from_name(&file_name),
+                format: ingest::reader::Format::detect(&file_name, &head[..n]),
                 file_name,
                 door: "cli",
                 actor: cli_actor(),
@@ -819,7 +832,7 @@ async fn bench_cmd(cfg: &Config, clock: &Clock, cmd: BenchCmd) -> anyhow::Result
         qingfeng_credit::generate::departments().into_iter().filter(|(name, _)| name.contains("市场监督管理")).map(|(_, u)| u).collect();
     let base = ingest::Request {
         county_code: cfg.county_code.clone(),
-        kind: qingfeng_credit::model::RecordKind::Cf,
+        kind: qingfeng_credit::model::RecordKind::Cf.into(),
         source_dept: None,
         file_name: String::new(),
         format: ingest::reader::Format::Csv,

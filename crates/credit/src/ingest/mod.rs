@@ -8,6 +8,7 @@
 //! without storing anything twice.
 
 pub mod fields;
+pub mod lists;
 pub mod reader;
 
 use std::io::Read;
@@ -20,7 +21,7 @@ use qingfeng_platform::pii::Pii;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::model::{RecordKind, SubjectKind};
+use crate::model::{ImportKind, SubjectKind};
 use crate::rules::validate::{self, Options, RowError, Valid};
 use crate::store::{self, Prepared};
 use reader::{Format, RawRow, Rows, Unreadable};
@@ -32,7 +33,8 @@ pub const BATCH_ROWS: usize = 5000;
 #[derive(Debug, Clone)]
 pub struct Request {
     pub county_code: String,
-    pub kind: RecordKind,
+    /// Records of a kind, or entries of a list.
+    pub kind: ImportKind,
     /// For department staff: rows from any other 数据来源单位 are refused.
     pub source_dept: Option<String>,
     pub file_name: String,
@@ -181,6 +183,31 @@ impl SubjectCode<'_> {
     }
 }
 
+/// The subject code of a row (`U:`USCC, `P:`keyed hash of the ID, `N:`name), with the
+/// ID's lookup hash and its encryption for a natural person.
+pub fn subject_code(
+    uscc: Option<&str>,
+    id_number: Option<&str>,
+    kind: SubjectKind,
+    name: &str,
+    pii: &Pii,
+) -> (String, Option<String>, Option<String>) {
+    match (uscc, id_number, kind) {
+        (_, Some(id), SubjectKind::Natural) => {
+            let h = pii.lookup_hash(id);
+            (SubjectCode::Person(&h).text(), Some(h.clone()), Some(pii.encrypt(id)))
+        }
+        (Some(u), _, _) => (SubjectCode::Uscc(u).text(), None, None),
+        _ => (format!("N:{name}"), None, None),
+    }
+}
+
+/// 归集键 The natural key of a row: county + kind + source department + document
+/// number + subject (records and list entries alike).
+pub fn natural_key(county: &str, kind: &str, source_dept: &str, doc_no: &str, subject_code: &str) -> i64 {
+    hash64(&[county, kind, source_dept, doc_no, subject_code])
+}
+
 /// Key a valid row: subject key, natural key, content hash, encrypted ID.
 pub fn prepare(
     county: &str,
@@ -191,16 +218,10 @@ pub fn prepare(
     today: NaiveDate,
     cal: &qingfeng_core::HolidayCalendar,
 ) -> Prepared {
-    let (subject_code, id_hash, id_enc) = match (&valid.uscc, &valid.id_number, valid.subject_kind) {
-        (_, Some(id), SubjectKind::Natural) => {
-            let h = pii.lookup_hash(id);
-            (SubjectCode::Person(&h).text(), Some(h.clone()), Some(pii.encrypt(id)))
-        }
-        (Some(u), _, _) => (SubjectCode::Uscc(u).text(), None, None),
-        _ => (format!("N:{}", valid.subject_name), None, None),
-    };
+    let (subject_code, id_hash, id_enc) =
+        subject_code(valid.uscc.as_deref(), valid.id_number.as_deref(), valid.subject_kind, &valid.subject_name, pii);
     let subject_key = hash64(&[county, &subject_code]);
-    let natural_key = hash64(&[county, valid.kind.key(), &valid.source_dept, &valid.doc_no, &subject_code]);
+    let natural_key = natural_key(county, valid.kind.key(), &valid.source_dept, &valid.doc_no, &subject_code);
     let payload = serde_json::to_string(&valid.payload).unwrap_or_default();
     let content_hash = hash64(&[&payload]);
     let window = crate::rules::publicity::window(valid.kind, valid.decision_date, valid.severity, &valid.penalty_kinds, market_regulation);
@@ -262,6 +283,9 @@ pub async fn run(
     sink: &mut (dyn RejectSink + Send),
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<Summary, AppError> {
+    if let ImportKind::List(list) = req.kind {
+        return lists::run(db, pii, req, list, input, sink, progress).await;
+    }
     let now = || req.clock.now_ms();
     let hasher = std::sync::Arc::new(std::sync::Mutex::new(Sha256::new()));
     let input: Box<dyn Read + Send> = Box::new(HashingReader { inner: input, hasher: hasher.clone() });
@@ -326,40 +350,51 @@ pub async fn run(
     Ok(sum)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Validate one read row, or say why it is rejected.
 fn check(req: &Request, opts: &Options, item: Result<RawRow, Unreadable>) -> Result<(RawRow, Valid), Rejected> {
-    let raw =
-        item.map_err(|u| Rejected { line: u.line, errors: vec![(String::new(), "row.unreadable", u.message)], original: u.original })?;
+    let raw = item.map_err(unreadable)?;
     let values: Vec<&str> = raw.values.iter().map(String::as_str).collect();
-    let valid = validate::validate(req.kind, &values, opts).map_err(|errs: Vec<RowError>| Rejected {
+    let ImportKind::Record(kind) = req.kind else {
+        return Err(Rejected {
+            line: raw.line,
+            errors: vec![(String::new(), "row.invalid", "不是信用记录".into())],
+            original: raw.original,
+        });
+    };
+    let valid = validate::validate(kind, &values, opts).map_err(|errs: Vec<RowError>| Rejected {
         line: raw.line,
         errors: errs.into_iter().map(|e| (e.field, e.code, e.message)).collect(),
         original: raw.original.clone(),
     })?;
-    if let Some(dept) = &req.source_dept
-        && &valid.source_dept != dept
-    {
-        return Err(Rejected {
-            line: raw.line,
-            errors: vec![(
-                String::new(),
-                "row.source_dept",
-                format!("数据来源单位 {} 不是本部门（{dept}），不能代为报送", valid.source_dept),
-            )],
-            original: raw.original.clone(),
-        });
+    if let Some(rej) = foreign_department(req, raw.line, &valid.source_dept, &raw.original) {
+        return Err(rej);
     }
     Ok((raw, valid))
 }
 
+/// Department staff may send only their own department's rows.
+pub(crate) fn foreign_department(req: &Request, line: u64, source_dept: &str, original: &[String]) -> Option<Rejected> {
+    let dept = req.source_dept.as_ref().filter(|d| d.as_str() != source_dept)?;
+    Some(Rejected {
+        line,
+        errors: vec![(String::new(), "row.source_dept", format!("数据来源单位 {source_dept} 不是本部门（{dept}），不能代为报送"))],
+        original: original.to_vec(),
+    })
+}
+
+/// A row that could not be read, as a rejection.
+pub(crate) fn unreadable(u: Unreadable) -> Rejected {
+    Rejected { line: u.line, errors: vec![(String::new(), "row.unreadable", u.message)], original: u.original }
+}
+
 /// Feeds the bytes read into a SHA-256 (the file hash recorded with the import).
-struct HashingReader {
-    inner: Box<dyn Read + Send>,
-    hasher: std::sync::Arc<std::sync::Mutex<Sha256>>,
+pub(crate) struct HashingReader {
+    pub(crate) inner: Box<dyn Read + Send>,
+    pub(crate) hasher: std::sync::Arc<std::sync::Mutex<Sha256>>,
 }
 
 impl Read for HashingReader {
@@ -375,6 +410,7 @@ impl Read for HashingReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::RecordKind;
     use qingfeng_platform::audit;
     use qingfeng_platform::testing;
 
@@ -429,10 +465,10 @@ mod tests {
         String::from_utf8(w.into_inner().unwrap()).unwrap()
     }
 
-    fn request(kind: RecordKind) -> Request {
+    fn request(kind: impl Into<ImportKind>) -> Request {
         Request {
             county_code: "410922".into(),
-            kind,
+            kind: kind.into(),
             source_dept: None,
             file_name: "test.csv".into(),
             format: Format::Csv,

@@ -12,8 +12,9 @@
 //! every other penalty → 3 years; counted here from the decision date.
 //!
 //! Windows are calendar months added to the decision date (not deadlines of a party's
-//! act, so no holiday extension). Permits (行政许可) are published without an end until
-//! a rule for them is loaded [?].
+//! act, so no holiday extension). Permits (行政许可), credit commitments (信用承诺) and
+//! A-rated taxpayers (纳税信用A级) are published without an end until a rule for them is
+//! loaded [?].
 
 use std::sync::LazyLock;
 
@@ -98,14 +99,15 @@ fn add_months(d: NaiveDate, m: u32) -> Option<NaiveDate> {
 /// The window of a record of `kind` decided on `decision` with `severity` and the
 /// penalty kinds `kinds`; `market_regulation` when a market-regulation department sent it.
 pub fn window(kind: RecordKind, decision: NaiveDate, severity: Option<Severity>, kinds: &[String], market_regulation: bool) -> Window {
-    if kind == RecordKind::Xk {
+    if kind != RecordKind::Cf {
+        // Permits, commitments, ratings: no publicity rule is loaded for them [?].
         return Window {
             published: true,
             start: decision,
             min_end: None,
             max_end: None,
-            regime: "xk".into(),
-            legal_basis: "行政许可信息：公示期规则未载入 [?]".into(),
+            regime: kind.key().into(),
+            legal_basis: format!("{}信息：公示期规则未载入 [?]", kind.zh()),
         };
     }
     if market_regulation && decision >= samr_rule_from() {

@@ -192,6 +192,8 @@ pub fn validate(kind: RecordKind, values: &[&str], opts: &Options) -> Result<Val
     let c = match kind {
         RecordKind::Xk => &XK,
         RecordKind::Cf => &CF,
+        // The other catalog kinds are checked by the roles of their columns.
+        RecordKind::Commitment | RecordKind::TaxA => return crate::rules::kinds::validate_record(kind, values, opts),
     };
     let mut row = Row { kind, values, errors: Vec::new() };
     let mut warnings = Vec::new();
@@ -285,6 +287,7 @@ pub fn validate(kind: RecordKind, values: &[&str], opts: &Options) -> Result<Val
             penalty_kinds = kinds.iter().map(|k| k.to_string()).collect();
             (decision_date, to, fine, Some(crate::rules::severity::classify_record(&source_dept, &kinds, fine, decision_date)))
         }
+        RecordKind::Commitment | RecordKind::TaxA => (None, None, None, None),
     };
 
     if !row.errors.is_empty() {

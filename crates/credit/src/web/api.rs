@@ -1,6 +1,8 @@
 //! 推送接口 The push API for department systems (API token with `credit.import`):
 //! `POST /api/v1/credit/records?kind=cf` with a JSON array of records keyed by field
 //! code (or JSON lines), answered with the counts and every rejected row's reasons.
+//! `kind` is any kind of [`ImportKind`]: the 双公示 kinds, `commitment`, `tax_a`, and the
+//! lists (`red`, `black`, `dishonest_debtor`, `abnormal`), which become list entries.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -14,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::PERM_IMPORT;
 use crate::ingest::{self, Collect, Summary};
-use crate::model::RecordKind;
+use crate::model::ImportKind;
 use crate::store::{self, ImportRecord};
 
 pub fn routes() -> Router<AppState> {
@@ -58,8 +60,8 @@ async fn push(
     body: Bytes,
 ) -> Result<Json<PushAnswer>, ApiError> {
     let user = caller.require(&PERM_IMPORT)?;
-    let kind =
-        RecordKind::parse(&q.kind).ok_or_else(|| AppError::bad_request("credit.kind", "参数 kind 须为 xk（行政许可）或 cf（行政处罚）"))?;
+    let kind = ImportKind::parse(&q.kind)
+        .ok_or_else(|| AppError::bad_request("credit.kind", format!("参数 kind 须为 {}", ImportKind::choices())))?;
     // A JSON array becomes JSON lines; JSON lines pass through.
     let text = std::str::from_utf8(&body).map_err(|_| AppError::bad_request("request.encoding", "请求体须为 UTF-8 编码的 JSON"))?;
     let lines: String = if text.trim_start().starts_with('[') {

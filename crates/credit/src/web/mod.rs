@@ -22,7 +22,7 @@ use qingfeng_platform::{AppError, registry};
 
 use crate::PERM_IMPORT;
 use crate::ingest::{self, Collect, Rejected, Summary};
-use crate::model::RecordKind;
+use crate::model::ImportKind;
 use crate::store::{self, ImportRecord};
 
 pub fn routes() -> Router<AppState> {
@@ -52,7 +52,7 @@ pub async fn own_department(st: &AppState, user: &User) -> Result<Option<String>
 
 /// The import request of a person or token acting for `user`, through `door`; the
 /// caller fills in the file's name, format and options.
-pub async fn request(st: &AppState, user: &User, kind: RecordKind, door: &'static str, actor: Actor) -> Result<ingest::Request, AppError> {
+pub async fn request(st: &AppState, user: &User, kind: ImportKind, door: &'static str, actor: Actor) -> Result<ingest::Request, AppError> {
     Ok(ingest::Request {
         county_code: user.county_code.clone(),
         kind,
@@ -79,6 +79,8 @@ struct ImportsPage<'a> {
     rejected: Vec<Rejected>,
     error: Option<AppError>,
     department: Option<String>,
+    /// Every kind a file can carry, for the selector.
+    kinds: [ImportKind; 8],
 }
 
 async fn view(
@@ -95,8 +97,16 @@ async fn view(
         Err(e) => (None, error.or(Some(e))),
     };
     let imports = store::list_imports(&st.db, &user.county_code, department.as_deref(), 50).await?;
-    let page =
-        ImportsPage { ctx, title: ctx.pick("信用信息归集", "Credit data imports"), imports, summary, rejected, error, department };
+    let page = ImportsPage {
+        ctx,
+        title: ctx.pick("信用信息归集", "Credit data imports"),
+        imports,
+        summary,
+        rejected,
+        error,
+        department,
+        kinds: ImportKind::ALL,
+    };
     render_with(&page, page.error.as_ref())
 }
 
@@ -138,17 +148,20 @@ async fn upload(State(st): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<R
     let result = async {
         let up = read_form(mp).await?;
         ctx.check_csrf(&up.csrf)?;
-        let kind =
-            RecordKind::parse(&up.kind).ok_or_else(|| AppError::bad_request("credit.kind", "请选择信息类别（行政许可或行政处罚）"))?;
+        let kind = ImportKind::parse(&up.kind)
+            .ok_or_else(|| AppError::bad_request("credit.kind", format!("请选择信息类别：{}", ImportKind::choices())))?;
         if up.bytes.is_empty() {
             return Err(AppError::bad_request("credit.file_empty", "请选择要上传的文件"));
         }
-        let lower = up.file_name.to_ascii_lowercase();
-        if lower.ends_with(".xlsx") || lower.ends_with(".xls") {
-            return Err(AppError::bad_request("credit.format", "暂不支持 Excel 文件，请另存为 CSV（UTF-8 或 GBK）后上传"));
+        if up.file_name.to_ascii_lowercase().ends_with(".xls") {
+            return Err(AppError::bad_request(
+                "import.xls_unsupported",
+                "不支持旧版 Excel（.xls）文件，请在 Excel/WPS 中另存为 .xlsx 或 CSV（UTF-8 或 GBK）后上传",
+            ));
         }
         let dept = own_department(&st, user).await?;
-        let format = ingest::reader::Format::from_name(&up.file_name);
+        // The extension, or the ZIP magic bytes of a workbook whatever its name.
+        let format = ingest::reader::Format::detect(&up.file_name, &up.bytes);
         let actor = Actor::User { id: user.id, username: user.username.clone() };
         let req = ingest::Request {
             file_name: up.file_name.clone(),

@@ -61,8 +61,40 @@ pub struct Profile {
     /// 行政管理: 行政许可 then 行政处罚.
     pub permits: Vec<PublicRecord>,
     pub penalties: Vec<PublicRecord>,
+    /// The other records (信用承诺, 信用评价 …) by credit-report group, in the report's
+    /// order; a kind's group comes from the catalog (`data/catalog.csv`).
+    pub groups: Vec<RecordGroup>,
     /// The lists the subject is on today (名单标签).
     pub lists: Vec<String>,
+}
+
+/// The records of one credit-report group (信用报告栏目).
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordGroup {
+    pub name: &'static str,
+    pub records: Vec<PublicRecord>,
+}
+
+/// Sort records into the report's groups by the catalog: 行政管理 into permits and
+/// penalties, every other group on its own.
+fn group_records(records: Vec<PublicRecord>) -> (Vec<PublicRecord>, Vec<PublicRecord>, Vec<RecordGroup>) {
+    use crate::rules::catalog;
+    let (mut permits, mut penalties) = (Vec::new(), Vec::new());
+    let mut groups: Vec<RecordGroup> =
+        catalog::REPORT_GROUPS.iter().skip(1).map(|name| RecordGroup { name, records: Vec::new() }).collect();
+    for r in records {
+        match catalog::report_group(&r.kind) {
+            "行政管理" if r.kind == "xk" => permits.push(r),
+            "行政管理" => penalties.push(r),
+            g => {
+                if let Some(group) = groups.iter_mut().find(|x| x.name == g) {
+                    group.records.push(r);
+                }
+            }
+        }
+    }
+    groups.retain(|g| !g.records.is_empty());
+    (permits, penalties, groups)
 }
 
 /// The public profile of the enterprise or individual business with this code.
@@ -72,14 +104,14 @@ pub async fn profile(st: &AppState, code: &str) -> Result<Profile, AppError> {
         .await?
         .ok_or_else(|| AppError::not_found("credit.subject_not_found", format!("没有统一社会信用代码为 {} 的公示主体", uscc.as_str())))?;
     let records = store::public_records(&st.db, subject.id).await?;
-    let (permits, penalties) = records.into_iter().partition(|r| r.kind == "xk");
+    let (permits, penalties, groups) = group_records(records);
     let today = st.clock.today().to_string();
     let lists = store::active_list_entries(&st.db, subject.id, &today)
         .await?
         .into_iter()
         .filter_map(|e| crate::model::ListKind::parse(&e.list_kind).map(|k| k.zh().to_string()))
         .collect();
-    Ok(Profile { subject, permits, penalties, lists })
+    Ok(Profile { subject, permits, penalties, groups, lists })
 }
 
 #[derive(Template)]

@@ -453,3 +453,67 @@ fn generated_records_import_with_exactly_the_bad_rows_rejected() {
         assert_eq!(out.trim(), format!("read=3000 stored={} updated=0 duplicate=0 rejected={bad}", 3000 - bad), "{kind}");
     }
 }
+
+#[test]
+fn credit_import_of_an_excel_workbook_writes_csv_rejects() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let tax = test_uscc("11", "MB000003");
+    let firm = test_uscc("91", "MA40AB12");
+    let header = [
+        "纳税人名称",
+        "纳税人识别号",
+        "评价年度",
+        "评价结果",
+        "评价单位",
+        "评价单位统一社会信用代码",
+        "发布日期",
+        "数据来源单位",
+        "数据来源单位统一社会信用代码",
+    ];
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (name, code, grade)) in
+        [("清丰县鑫源建材有限公司", firm.as_str(), "A"), ("清丰县某某商贸有限公司", firm.as_str(), "B")].iter().enumerate()
+    {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *name).unwrap();
+        ws.write_string(r, 1, *code).unwrap();
+        ws.write_number(r, 2, 2025.0).unwrap();
+        ws.write_string(r, 3, *grade).unwrap();
+        ws.write_string(r, 4, "国家税务总局清丰县税务局").unwrap();
+        ws.write_string(r, 5, &tax).unwrap();
+        ws.write_datetime_with_format(r, 6, ExcelDateTime::from_ymd(2026, 4, 20).unwrap(), &Format::new().set_num_format("yyyy-mm-dd"))
+            .unwrap();
+        ws.write_string(r, 7, "国家税务总局清丰县税务局").unwrap();
+        ws.write_string(r, 8, &tax).unwrap();
+    }
+    let file = dir.path().join("A级纳税人.xlsx");
+    std::fs::write(&file, wb.save_to_buffer().unwrap()).unwrap();
+    let rejects = dir.path().join("rejects.csv");
+    let args = ["--data-dir", d, "credit", "import", file.to_str().unwrap(), "--kind", "tax_a", "--rejects", rejects.to_str().unwrap()];
+    let (code, out, err) = run(qingfeng().args(args));
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out.trim(), "read=2 stored=1 updated=0 duplicate=0 rejected=1", "{err}");
+    assert!(err.contains("第 3 行") && err.contains("row.tax_grade"), "{err}");
+    let written = std::fs::read_to_string(&rejects).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines.len(), 2, "{written}");
+    assert!(lines[0].starts_with("纳税人名称,") && lines[0].ends_with("行号,错误原因"));
+    assert!(lines[1].contains(",2025,B,") && lines[1].contains("2026-04-20"), "cells as read: {}", lines[1]);
+    // Again: nothing twice. A file that is no workbook is refused in Chinese.
+    let (_, out, _) = run(qingfeng().args(args));
+    assert_eq!(out.trim(), "read=2 stored=0 updated=0 duplicate=1 rejected=1");
+    let junk = dir.path().join("junk.xlsx");
+    std::fs::write(&junk, b"PK\x03\x04junk").unwrap();
+    let (code, _, err) = run(qingfeng().args(["--data-dir", d, "credit", "import", junk.to_str().unwrap(), "--kind", "tax_a"]));
+    assert_ne!(code, 0);
+    assert!(err.contains("不是可读取的 Excel 工作簿"), "{err}");
+    let (code, _, err) = run(qingfeng().args(["--data-dir", d, "credit", "import", junk.to_str().unwrap(), "--kind", "gold"]));
+    assert_ne!(code, 0);
+    assert!(err.contains("dishonest_debtor（失信被执行人）"), "the kinds are listed: {err}");
+}

@@ -109,7 +109,7 @@ async fn department_staff_upload_a_file_on_the_page() {
         let html = r.text().await.unwrap();
         assert!(html.contains("read=2 stored=1 updated=0 duplicate=0 rejected=1"), "{}", app.backend);
         assert!(html.contains("第 2 行") || html.contains("uscc.check_digit"), "the rejected row is shown with its reason");
-        // No CSRF token, no import; an Excel file gets a clear answer.
+        // No CSRF token, no import; a broken workbook gets a clear answer.
         let form = reqwest::multipart::Form::new()
             .text("kind", "cf")
             .part("file", reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("a.csv"));
@@ -121,7 +121,8 @@ async fn department_staff_upload_a_file_on_the_page() {
             .part("file", reqwest::multipart::Part::bytes(b"PK\x03\x04".to_vec()).file_name("a.xlsx"));
         let r = staff.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap();
         assert_eq!(r.status(), 400);
-        assert!(r.text().await.unwrap().contains("另存为 CSV"));
+        let html = r.text().await.unwrap();
+        assert!(html.contains("import.xlsx_unreadable") && html.contains("不是可读取的 Excel 工作簿"), "{html}");
         // Township staff have no import page.
         let cg = app.login("chengguan", PW).await;
         assert_eq!(cg.get(app.url("/console/credit/imports")).send().await.unwrap().status(), 403);
@@ -402,6 +403,183 @@ async fn staff_see_records_out_of_publicity_and_people() {
         // Department staff and township staff may not look.
         let staff = app.login("scjg", PW).await;
         assert_eq!(staff.get(app.url("/console/credit/subjects")).send().await.unwrap().status(), 403);
+        app.stop().await;
+    }
+}
+
+/// A cell of a workbook row: text, a date cell, or a bare number (a serial date in a
+/// date column, an amount elsewhere).
+enum Cell {
+    Text(String),
+    Date(u16, u8, u8),
+    Number(f64),
+}
+
+fn workbook(header: &[String], rows: &[Vec<(String, Cell)>]) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    let date = Format::new().set_num_format("yyyy/mm/dd");
+    for (r, row) in rows.iter().enumerate() {
+        for (code, cell) in row {
+            let c = header.iter().position(|h| h == code).unwrap() as u16;
+            let r = r as u32 + 1;
+            match cell {
+                Cell::Text(t) => ws.write_string(r, c, t),
+                Cell::Date(y, m, d) => ws.write_datetime_with_format(r, c, ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date),
+                Cell::Number(n) => ws.write_number(r, c, *n),
+            }
+            .unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn cf_cells(doc: &str, dept: &str) -> Vec<(String, Cell)> {
+    let mut cells: Vec<(String, Cell)> = cf(doc, dept)
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| !["CF_JDRQ", "CF_YXQ", "CF_NR_FK"].contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), Cell::Text(v.as_str().unwrap().to_string())))
+        .collect();
+    cells.push(("CF_JDRQ".into(), Cell::Date(2025, 5, 6)));
+    cells.push(("CF_YXQ".into(), Cell::Number(46148.0))); // the serial number of 2026-05-06
+    cells.push(("CF_NR_FK".into(), Cell::Number(1.234567))); // 万元, six decimals
+    cells
+}
+
+#[tokio::test]
+async fn an_excel_workbook_and_a_dishonest_debtor_list_through_the_upload_page() {
+    for app in apps().await {
+        let county = app.login("county", PW).await;
+        let scjg_code = dept_code(&app, &county, "清丰县市场监督管理局").await;
+        let staff = app.login("scjg", PW).await;
+        let csrf = app.csrf_from(&staff, "/console/credit/imports").await;
+        let page = staff.get(app.url("/console/credit/imports")).send().await.unwrap().text().await.unwrap();
+        for k in qingfeng_credit::model::ImportKind::ALL {
+            assert!(page.contains(&format!("<option value=\"{}\">{}", k.key(), k.zh())), "the selector lists {}", k.zh());
+        }
+        // 行政处罚 as a workbook, Chinese column names, named .dat: the ZIP bytes decide.
+        let header: Vec<String> =
+            qingfeng_credit::ingest::fields::fields(qingfeng_credit::model::RecordKind::Cf).iter().map(|f| f.code.clone()).collect();
+        let mut bad = cf_cells("清市监罚〔2025〕22号", &scjg_code);
+        bad.retain(|(k, _)| k != "CF_XDR_SHXYM");
+        bad.push(("CF_XDR_SHXYM".into(), Cell::Text("91410922MA40AB1210".into())));
+        let bytes = workbook(&header, &[cf_cells("清市监罚〔2025〕21号", &scjg_code), bad]);
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("kind", "cf")
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name("处罚.dat"));
+        let r = staff.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{}", app.backend);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("read=2 stored=1 updated=0 duplicate=0 rejected=1"), "{}: {html}", app.backend);
+        assert!(html.contains("uscc.check_digit"), "the bad row is shown with its reason");
+        let (date, until, fen): (String, Option<String>, Option<i64>) = qingfeng_platform::on_db!(&app.db, |p| sqlx::query_as(
+            "SELECT decision_date, valid_to, amount_fen FROM credit_records WHERE doc_no = '清市监罚〔2025〕21号'"
+        )
+        .fetch_one(p)
+        .await)
+        .unwrap();
+        assert_eq!((date.as_str(), until.as_deref(), fen), ("2025-05-06", Some("2026-05-06"), Some(1_234_567)), "{}", app.backend);
+
+        // 失信被执行人 from the court, sent by the credit office, then checked by a bank.
+        let office = app.login("credit", PW).await;
+        let csrf = app.csrf_from(&office, "/console/credit/imports").await;
+        let court = {
+            let body = "MB000009";
+            let org = qingfeng_core::gb11714_check_char(body).unwrap();
+            let first17 = format!("11410922{body}{org}");
+            format!("{first17}{}", qingfeng_core::uscc_check_char(&first17).unwrap())
+        };
+        let debtor = |case: &str, code: &str, situation: &str| {
+            [
+                ("被执行人姓名/名称", "李四"),
+                ("身份证号码/组织机构代码", code),
+                ("案号", case),
+                ("执行法院", "清丰县人民法院"),
+                ("执行依据文号", "（2025）豫0922民初9号"),
+                ("做出执行依据单位", "清丰县人民法院"),
+                ("生效法律文书确定的义务", "给付工程款十万元"),
+                ("被执行人的履行情况", "全部未履行"),
+                ("失信被执行人行为具体情形", situation),
+                ("立案时间", "2026/01/05"),
+                ("发布时间", "2026-03-01"),
+                ("数据来源单位", "清丰县人民法院"),
+                ("数据来源单位统一社会信用代码", court.as_str()),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+        };
+        let rows = [
+            debtor("（2026）豫0922执200号", "410922195001010013", "违反限制消费令"),
+            debtor("（2026）豫0922执201号", "4109**********0013", "违反限制消费令"),
+        ];
+        let header: Vec<String> = rows[0].iter().map(|(k, _)| k.clone()).collect();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&header).unwrap();
+        for r in &rows {
+            w.write_record(r.iter().map(|(_, v)| v)).unwrap();
+        }
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("kind", "失信被执行人")
+            .part("file", reqwest::multipart::Part::bytes(w.into_inner().unwrap()).file_name("失信被执行人.csv"));
+        let r = office.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{}", app.backend);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("read=2 stored=1 updated=0 duplicate=0 rejected=1"), "{}: {html}", app.backend);
+        assert!(html.contains("row.code_masked"), "a masked ID cannot name the subject");
+        let known = qingfeng_platform::web::all_permissions(&qingfeng::modules());
+        let bank = users::by_username(&app.db, "bank").await.unwrap().unwrap();
+        let (_, token) =
+            session::create_token(&app.db, session::Issuer::Operator, bank.id, "bank", &[], &known, None, &Actor::System("test"), 0)
+                .await
+                .unwrap();
+        let ans: serde_json::Value = reqwest::Client::new()
+            .get(app.url("/api/v1/credit/check?code=410922195001010013"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(ans["lists"][0]["kind"], "dishonest_debtor", "{}: {ans}", app.backend);
+        assert_eq!(ans["lists"][0]["basis"], "违反限制消费令");
+        assert_eq!(ans["lists"][0]["listed_on"], "2026-03-01");
+        assert_eq!(ans["lists"][0]["ends_on"], "2028-03-01", "situation 5: two years from publication (Art. 2)");
+        assert_eq!(ans["labels"][0], "失信惩戒对象");
+
+        // 纳税信用A级 through the push API; the public profile shows it under 信用评价.
+        let credit = users::by_username(&app.db, "credit").await.unwrap().unwrap();
+        let (_, office_token) =
+            session::create_token(&app.db, session::Issuer::Operator, credit.id, "credit", &[], &known, None, &Actor::System("test"), 0)
+                .await
+                .unwrap();
+        let body = serde_json::json!([{
+            "taxpayer_name": "清丰县鑫源建材有限公司", "taxpayer_id": firm(), "evaluation_year": "2025", "evaluation_result": "A",
+            "evaluating_unit": "国家税务总局清丰县税务局", "evaluating_unit_uscc": scjg_code, "published_date": "2026-04-20",
+            "source_dept_name": "国家税务总局清丰县税务局", "source_dept_uscc": scjg_code
+        }]);
+        let a: serde_json::Value = reqwest::Client::new()
+            .post(app.url("/api/v1/credit/records?kind=tax_a"))
+            .bearer_auth(&office_token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(a["stored"], 1, "{}: {a}", app.backend);
+        let page = app.client().get(app.url(&format!("/credit/subjects/{}", firm()))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("信用评价") && page.contains("纳税信用A级") && page.contains("2025年度"), "{}", app.backend);
         app.stop().await;
     }
 }
