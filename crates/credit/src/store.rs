@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use qingfeng_platform::audit::{self, Actor, Change};
-use qingfeng_platform::bulk::{self, Val, in_list};
+use qingfeng_platform::bulk::{self, Val};
 use qingfeng_platform::db::{Db, Tx};
 use qingfeng_platform::sql::{Arg, Sql};
 use qingfeng_platform::{AppError, on_tx};
@@ -91,9 +91,6 @@ pub async fn expire_publicity(db: &Db, today: &str) -> Result<u64, AppError> {
         .await?)
 }
 
-/// Keys per `IN (…)` lookup.
-const LOOKUP_CHUNK: usize = 400;
-
 /// The columns an import writes to `credit_subjects`.
 const SUBJECT_COLUMNS: &[&str] = &["county_code", "kind", "key_hash", "uscc", "id_hash", "id_enc", "name", "created_at", "updated_at"];
 
@@ -139,15 +136,12 @@ async fn subjects<P: SubjectRow>(tx: &mut Tx, county: &str, batch: &[P], now_ms:
     }
     let mut ids: HashMap<i64, i64> = HashMap::with_capacity(wanted.len());
     let mut names: HashMap<i64, String> = HashMap::new();
-    for chunk in wanted.chunks(LOOKUP_CHUNK) {
-        let mut q = Sql::new("SELECT key_hash, id, name FROM credit_subjects WHERE county_code = ");
-        q.bind(county).push(" AND key_hash IN ");
-        in_list(&mut q, chunk.iter().map(|p| p.subject_key()));
-        let found: Vec<(i64, i64, String)> = tx.fetch_all(&q).await?;
-        for (k, id, name) in found {
-            ids.insert(k, id);
-            names.insert(k, name);
-        }
+    let mut q = Sql::new("SELECT key_hash, id, name FROM credit_subjects WHERE county_code = ");
+    q.bind(county).push(" AND ");
+    let keys: Vec<i64> = wanted.iter().map(|p| p.subject_key()).collect();
+    for (k, id, name) in tx.fetch_by_keys::<(i64, i64, String)>(&q, "key_hash", &keys, "").await? {
+        ids.insert(k, id);
+        names.insert(k, name);
     }
     let (known, new): (Vec<&P>, Vec<&P>) = wanted.into_iter().partition(|p| ids.contains_key(&p.subject_key()));
     for p in known {
@@ -186,14 +180,12 @@ async fn subjects<P: SubjectRow>(tx: &mut Tx, county: &str, batch: &[P], now_ms:
     })
     .await?;
     let mut created: Vec<(i64, i64)> = Vec::with_capacity(new.len());
-    for chunk in new.chunks(LOOKUP_CHUNK) {
-        let mut q = Sql::new("SELECT id, key_hash FROM credit_subjects WHERE county_code = ");
-        q.bind(county).push(" AND key_hash IN ");
-        in_list(&mut q, chunk.iter().map(|p| p.subject_key()));
-        for (id, k) in tx.fetch_all::<(i64, i64)>(&q).await? {
-            ids.insert(k, id);
-            created.push((id, k));
-        }
+    let mut q = Sql::new("SELECT id, key_hash FROM credit_subjects WHERE county_code = ");
+    q.bind(county).push(" AND ");
+    let keys: Vec<i64> = new.iter().map(|p| p.subject_key()).collect();
+    for (id, k) in tx.fetch_by_keys::<(i64, i64)>(&q, "key_hash", &keys, "").await? {
+        ids.insert(k, id);
+        created.push((id, k));
     }
     let first_names: HashMap<i64, &str> = new.iter().map(|p| (p.subject_key(), p.subject_name())).collect();
     bulk::load(tx, "credit_subject_names", &["subject_id", "name", "first_seen"], &created, |(id, k), out| {
@@ -297,14 +289,10 @@ pub async fn store_batch(
     tx.prefer_index_lookups().await?;
     let subject_ids = subjects(&mut tx, county, batch, now_ms).await?;
     let mut by_key: HashMap<i64, Existing> = HashMap::new();
-    for chunk in batch.chunks(LOOKUP_CHUNK) {
-        let mut q = Sql::new(
-            "SELECT id, natural_key, content_hash, kind, source_dept, doc_no, subject_id, payload FROM credit_records WHERE natural_key IN ",
-        );
-        in_list(&mut q, chunk.iter().map(|p| p.natural_key));
-        let existing: Vec<Existing> = tx.fetch_all(&q).await?;
-        by_key.extend(existing.into_iter().map(|e| (e.natural_key, e)));
-    }
+    let q = Sql::new("SELECT id, natural_key, content_hash, kind, source_dept, doc_no, subject_id, payload FROM credit_records WHERE ");
+    let keys: Vec<i64> = batch.iter().map(|p| p.natural_key).collect();
+    let existing: Vec<Existing> = tx.fetch_by_keys(&q, "natural_key", &keys, "").await?;
+    by_key.extend(existing.into_iter().map(|e| (e.natural_key, e)));
     let mut inserts: Vec<(&Prepared, i64)> = Vec::new();
     let mut pending: HashMap<i64, usize> = HashMap::new();
     for p in batch {
@@ -857,15 +845,12 @@ pub async fn store_list_batch(
         v.dedup();
         v
     };
-    for chunk in ids.chunks(LOOKUP_CHUNK) {
-        let mut q = Sql::new(
-            "SELECT id, natural_key, content_hash, list_kind, subject_id, source_ref, source_dept, basis, authority, listed_on, ends_on, \
-             removed_on, payload FROM credit_list_entries WHERE county_code = ",
-        );
-        q.bind(county).push(" AND subject_id IN ");
-        in_list(&mut q, chunk.iter().copied());
-        stored.extend(tx.fetch_all::<StoredEntry>(&q).await?);
-    }
+    let mut q = Sql::new(
+        "SELECT id, natural_key, content_hash, list_kind, subject_id, source_ref, source_dept, basis, authority, listed_on, ends_on, \
+         removed_on, payload FROM credit_list_entries WHERE county_code = ",
+    );
+    q.bind(county).push(" AND ");
+    stored.extend(tx.fetch_by_keys::<StoredEntry>(&q, "subject_id", &ids, "").await?);
     let mut by_natural: HashMap<i64, usize> = HashMap::new();
     let mut by_unique: HashMap<(String, i64, String), usize> = HashMap::new();
     for (i, e) in stored.iter().enumerate() {

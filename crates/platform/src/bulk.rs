@@ -197,18 +197,6 @@ pub async fn load<'a, T>(
     }
 }
 
-/// Append `(v1, v2, …)` for `column IN (…)` lookups of many keys at once.
-pub fn in_list(sql: &mut Sql, values: impl IntoIterator<Item = i64>) {
-    sql.push("(");
-    for (i, v) in values.into_iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(v);
-    }
-    sql.push(")");
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +238,15 @@ mod tests {
             assert_eq!(back.len(), 1500);
             assert_eq!(back[1], (1, Some("名\t1\\\n".into()), "2026-11-30".into(), false), "{}", t.name);
             assert_eq!(back[7].1, None);
+            // Many keys at once: one array on PostgreSQL, IN lists on SQLite.
+            let keys: Vec<i64> = (0..3000).filter(|k| k % 3 == 0).collect();
+            let base = Sql::new("SELECT id FROM bulk_t WHERE ok = TRUE AND ");
+            let found: Vec<(i64,)> = t.db.fetch_by_keys(&base, "id", &keys, " ORDER BY id").await.unwrap();
+            let want: Vec<(i64,)> = (0..1500).filter(|k| k % 6 == 0).map(|k| (k,)).collect();
+            assert_eq!(found, want, "{}", t.name);
+            let mut tx = t.db.begin().await.unwrap();
+            let none: Vec<(i64,)> = tx.fetch_by_keys(&base, "id", &[], "").await.unwrap();
+            assert!(none.is_empty());
         }
     }
 }

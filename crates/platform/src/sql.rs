@@ -120,7 +120,77 @@ impl crate::db::Tx {
     }
 }
 
+/// Keys per `IN (…)` list on SQLite (PostgreSQL takes all keys as one array).
+const KEYS_PER_STATEMENT: usize = 500;
+
+impl Sql {
+    /// The statements that fetch the rows of `self` (a query written up to one more
+    /// condition, e.g. `… WHERE county_code = $1 AND `) whose `column` is one of `keys`,
+    /// followed by `suffix` (`ORDER BY …`, or empty). PostgreSQL gets one statement with
+    /// the keys as one array parameter; SQLite gets `IN (…)` lists of a few hundred keys.
+    fn for_keys(&self, column: &str, keys: &[i64], suffix: &str, sqlite: bool) -> Vec<Sql> {
+        if keys.is_empty() {
+            return Vec::new();
+        }
+        if !sqlite {
+            let mut array = String::with_capacity(keys.len() * 12 + 2);
+            array.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    array.push(',');
+                }
+                let _ = write!(array, "{k}");
+            }
+            array.push('}');
+            let mut s = self.clone();
+            s.push(column).push(" = ANY(CAST(").bind(array).push(" AS BIGINT[]))").push(suffix);
+            return vec![s];
+        }
+        keys.chunks(KEYS_PER_STATEMENT)
+            .map(|chunk| {
+                let mut s = self.clone();
+                s.push(column).push(" IN (");
+                for (i, k) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        s.push(", ");
+                    }
+                    s.bind(*k);
+                }
+                s.push(")").push(suffix);
+                s
+            })
+            .collect()
+    }
+}
+
+impl crate::db::Tx {
+    /// The rows of `base` whose `column` is one of `keys` (see [`Sql::for_keys`]), inside
+    /// this transaction: the one way to look many keys up at once.
+    pub async fn fetch_by_keys<T>(&mut self, base: &Sql, column: &str, keys: &[i64], suffix: &str) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let mut out = Vec::new();
+        for s in base.for_keys(column, keys, suffix, matches!(self, crate::db::Tx::Sqlite(_))) {
+            out.extend(self.fetch_all::<T>(&s).await?);
+        }
+        Ok(out)
+    }
+}
+
 impl Db {
+    /// The rows of `base` whose `column` is one of `keys` (see [`Sql::for_keys`]).
+    pub async fn fetch_by_keys<T>(&self, base: &Sql, column: &str, keys: &[i64], suffix: &str) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let mut out = Vec::new();
+        for s in base.for_keys(column, keys, suffix, matches!(self, Db::Sqlite(_))) {
+            out.extend(s.fetch_all::<T>(self).await?);
+        }
+        Ok(out)
+    }
+
     /// Run one statement written in code with `args` bound to `$1…`; returns the rows affected.
     pub async fn execute(&self, sql: &'static str, args: &[Arg]) -> Result<u64, sqlx::Error> {
         on_db!(self, |p| bind_args!(sqlx::query(sql), args).execute(p).await.map(|r| r.rows_affected()))

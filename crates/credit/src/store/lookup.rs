@@ -9,7 +9,6 @@ use qingfeng_platform::db::Db;
 use qingfeng_platform::sql::{Arg, Sql};
 use serde::Serialize;
 
-use super::{LOOKUP_CHUNK, in_list};
 use crate::model::ListKind;
 
 /// A subject as the search index and the lookup pages need it.
@@ -49,14 +48,10 @@ pub async fn subjects_changed(db: &Db, county: &str, after: (i64, i64), limit: i
 /// Every name each subject has had (曾用名 and the current one), oldest first.
 pub async fn names_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, AppError> {
     let mut out: HashMap<i64, Vec<String>> = HashMap::new();
-    for chunk in ids.chunks(LOOKUP_CHUNK) {
-        let mut s = Sql::new("SELECT subject_id, name FROM credit_subject_names WHERE subject_id IN ");
-        in_list(&mut s, chunk.iter().copied());
-        s.push(" ORDER BY subject_id, first_seen, name");
-        let rows: Vec<(i64, String)> = s.fetch_all(db).await?;
-        for (id, name) in rows {
-            out.entry(id).or_default().push(name);
-        }
+    let s = Sql::new("SELECT subject_id, name FROM credit_subject_names WHERE ");
+    let rows: Vec<(i64, String)> = db.fetch_by_keys(&s, "subject_id", ids, " ORDER BY subject_id, first_seen, name").await?;
+    for (id, name) in rows {
+        out.entry(id).or_default().push(name);
     }
     Ok(out)
 }
@@ -99,14 +94,9 @@ const CARD_SELECT: &str = "SELECT s.id, s.kind, s.name, s.uscc, s.id_enc, \
 
 /// The subjects of `county` with these ids (any order).
 pub async fn cards(db: &Db, county: &str, ids: &[i64]) -> Result<Vec<SubjectCard>, AppError> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(LOOKUP_CHUNK) {
-        let mut s = Sql::new(CARD_SELECT);
-        s.push(" WHERE s.county_code = ").bind(county).push(" AND s.id IN ");
-        in_list(&mut s, chunk.iter().copied());
-        out.extend(s.fetch_all::<SubjectCard>(db).await?);
-    }
-    Ok(out)
+    let mut s = Sql::new(CARD_SELECT);
+    s.push(" WHERE s.county_code = ").bind(county).push(" AND ");
+    Ok(db.fetch_by_keys(&s, "s.id", ids, "").await?)
 }
 
 /// The subject of `county` with this id.
@@ -124,15 +114,10 @@ pub async fn card_by_key(db: &Db, county: &str, key_hash: i64) -> Result<Option<
 /// Which of these subjects are on the 失信被执行人 list on `today` (`YYYY-MM-DD`): the
 /// persons the law publishes (最高人民法院关于公布失信被执行人名单信息的若干规定 Art. 6).
 pub async fn listed_debtors(db: &Db, ids: &[i64], today: &str) -> Result<HashSet<i64>, AppError> {
-    let mut out = HashSet::new();
-    for chunk in ids.chunks(LOOKUP_CHUNK) {
-        let mut s = Sql::new("SELECT DISTINCT subject_id FROM credit_list_entries WHERE list_kind = ");
-        s.bind(ListKind::DishonestDebtor.key());
-        s.push(" AND removed_on IS NULL AND listed_on <= ").bind(today);
-        s.push(" AND (ends_on IS NULL OR ends_on >= ").bind(today).push(") AND subject_id IN ");
-        in_list(&mut s, chunk.iter().copied());
-        let rows: Vec<(i64,)> = s.fetch_all(db).await?;
-        out.extend(rows.into_iter().map(|r| r.0));
-    }
-    Ok(out)
+    let mut s = Sql::new("SELECT DISTINCT subject_id FROM credit_list_entries WHERE list_kind = ");
+    s.bind(ListKind::DishonestDebtor.key());
+    s.push(" AND removed_on IS NULL AND listed_on <= ").bind(today);
+    s.push(" AND (ends_on IS NULL OR ends_on >= ").bind(today).push(") AND ");
+    let rows: Vec<(i64,)> = db.fetch_by_keys(&s, "subject_id", ids, "").await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
