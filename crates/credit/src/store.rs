@@ -512,16 +512,6 @@ pub struct SubjectSummary {
 const SUBJECT_SELECT: &str = "SELECT s.id, s.kind, s.name, s.uscc, \
      (SELECT COUNT(*) FROM credit_records r WHERE r.subject_id = s.id AND r.published) AS published FROM credit_subjects s";
 
-/// Enterprises and individual businesses whose name contains `q` or whose code is `q`.
-/// Natural persons are never returned: the public may not search people.
-pub async fn search_public(db: &Db, county: &str, q: &str, limit: i64) -> Result<Vec<SubjectSummary>, AppError> {
-    let mut s = Sql::new(SUBJECT_SELECT);
-    s.push(" WHERE s.county_code = ").bind(county).push(" AND s.kind <> 'natural' AND (s.uscc = ").bind(q.to_uppercase());
-    s.push(" OR s.name LIKE ").bind(format!("%{}%", qingfeng_platform::sql::like_escape(q))).push(" ESCAPE '\\')");
-    s.push(" ORDER BY s.name, s.id LIMIT ").bind(limit);
-    Ok(s.fetch_all(db).await?)
-}
-
 /// The public subject with this code, if any.
 pub async fn public_subject(db: &Db, county: &str, uscc: &str) -> Result<Option<SubjectSummary>, AppError> {
     let mut s = Sql::new(SUBJECT_SELECT);
