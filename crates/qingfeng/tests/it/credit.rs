@@ -195,7 +195,7 @@ async fn data_quality_shows_timeliness_per_department() {
             .format("%Y/%m/%d")
             .to_string();
         let mut fresh = cf("清市监罚〔2026〕1号", &scjg_code);
-        fresh["CF_JDRQ"] = yesterday.into();
+        fresh["CF_JDRQ"] = yesterday.clone().into();
         fresh["CF_YXQ"] = "2099/12/31".into();
         let late = cf("清市监罚〔2025〕4号", &scjg_code);
         let lines: Vec<String> = [fresh, late].iter().map(|v| v.to_string()).collect();
@@ -206,9 +206,26 @@ async fn data_quality_shows_timeliness_per_department() {
             .part("file", reqwest::multipart::Part::bytes(lines.join("\n").into_bytes()).file_name("cf.jsonl"));
         let html = county.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap().text().await.unwrap();
         assert!(html.contains("stored=2"), "{}", app.backend);
+        // A fresh 信用承诺 from the same department: in the record counts, labelled by
+        // kind, but not in the 双公示 timeliness share (it has no 7-working-day limit).
+        let commitment = serde_json::json!({
+            "subject_name": "清丰县鑫源建材有限公司", "subject_kind": "法人及非法人组织", "uscc": firm(),
+            "commitment_type": "审批替代型", "commitment_code": "CN-2026-1", "commitment_date": yesterday.replace('/', "-"),
+            "accepting_unit": "清丰县市场监督管理局", "accepting_unit_uscc": scjg_code, "content": "按期补交材料",
+            "performance_status": "全部履行", "source_dept_name": "清丰县市场监督管理局", "source_dept_uscc": scjg_code
+        });
+        let csrf = app.csrf_from(&county, "/console/credit/imports").await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("kind", "commitment")
+            .part("file", reqwest::multipart::Part::bytes(commitment.to_string().into_bytes()).file_name("commitment.jsonl"));
+        let html = county.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("stored=1"), "{}: {html}", app.backend);
         let page = county.get(app.url("/console/credit/quality")).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("清丰县市场监督管理局") && page.contains("50.0%"), "{}: one of two on time", app.backend);
-        assert!(page.contains("id=\"q-records\">2<") && page.contains("<svg"), "{}", app.backend);
+        assert!(page.contains("清丰县市场监督管理局") && page.contains("50.0%"), "{}: one of two 双公示 on time", app.backend);
+        assert!(!page.contains("66.7%"), "{}: the commitment does not count in the share", app.backend);
+        assert!(page.contains("行政处罚 2") && page.contains("信用承诺 1"), "{}: counts by kind", app.backend);
+        assert!(page.contains("id=\"q-records\">3<") && page.contains("<svg"), "{}", app.backend);
         // Department staff see their own department; township staff have no such page.
         let staff = app.login("scjg", PW).await;
         let page = staff.get(app.url("/console/credit/quality")).send().await.unwrap().text().await.unwrap();
