@@ -16,7 +16,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use qingfeng_platform::audit::Actor;
-use qingfeng_platform::web::{AppState, Ctx, Form, Query, render};
+use qingfeng_platform::listing::{ListParams, ListQuery, Page, SortKey};
+use qingfeng_platform::web::{ApiQuery, AppState, Ctx, Form, Query, render};
 use qingfeng_platform::{ApiError, AppError};
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/credit/subjects/{code}", get(profile_page))
         .route("/credit/subjects/{code}/report", post(issue_report))
         .route("/credit/reports/{number}", get(report_page))
+        .route("/api/v1/credit/subjects", get(search_api))
         .route("/api/v1/credit/subjects/{code}", get(profile_api))
         .route("/api/v1/credit/reports/{number}", get(report_api))
 }
@@ -49,18 +51,59 @@ struct SearchPage<'a> {
     searched: bool,
 }
 
+/// Characters of a query that are searched (the rest is cut off).
+const QUERY_CHARS: usize = 60;
+/// Characters a query needs before anything is searched.
+const QUERY_MIN_CHARS: usize = 2;
+
+/// The public search the page and the JSON API share: enterprises and individual
+/// businesses by any part of a name, a former name or the code, and persons only while
+/// on the 失信被执行人 list (ID masked), best first, at most `shown`.
+async fn public_search(st: &AppState, q: &str, shown: usize) -> Result<Vec<crate::index::Found>, AppError> {
+    let q: String = q.trim().chars().take(QUERY_CHARS).collect();
+    if q.chars().count() < QUERY_MIN_CHARS {
+        return Ok(Vec::new());
+    }
+    let today = st.clock.today().to_string();
+    crate::index::search_up_to(&st.db, &st.search, &st.pii, &st.cfg.county_code, &q, crate::index::Audience::Public, &today, shown).await
+}
+
 async fn search_page(State(st): State<AppState>, ctx: Ctx, Query(f): Query<SearchForm>) -> Result<Html<String>, AppError> {
-    let q: String = f.q.trim().chars().take(60).collect();
-    let found = if q.chars().count() >= 2 {
-        let today = st.clock.today().to_string();
-        crate::index::search(&st.db, &st.search, &st.pii, &st.cfg.county_code, &q, crate::index::Audience::Public, &today).await?
-    } else {
-        Vec::new()
-    };
+    let q: String = f.q.trim().chars().take(QUERY_CHARS).collect();
+    let found = public_search(&st, &q, crate::index::SHOWN).await?;
     render(&SearchPage { ctx: &ctx, title: ctx.pick("信用查询", "Credit lookup"), searched: !q.is_empty(), q, found })
 }
 
-/// A public profile: the subject and its records in publicity, by report section.
+/// The search API has one order: the index's relevance.
+const SEARCH_SORT: &[SortKey] = &[SortKey { key: "relevance", column: "relevance" }];
+
+/// Subjects the search API pages through for one query (the page shows the first
+/// [`crate::index::SHOWN`] of them, in the same order).
+pub const API_RESULTS: usize = 200;
+
+/// `GET /api/v1/credit/subjects?q=…&page=…&per_page=…`: the public search as JSON for
+/// other systems, no account needed, paged by the platform's list helper (bad page
+/// parameters answer with its Chinese errors and codes).
+async fn search_api(State(st): State<AppState>, ApiQuery(raw): ApiQuery<ListQuery>) -> Result<Json<Page<crate::index::Found>>, ApiError> {
+    let params = ListParams::parse(&raw, SEARCH_SORT, "relevance")?;
+    let q = params.q.clone().unwrap_or_default();
+    if q.chars().count() < QUERY_MIN_CHARS {
+        return Err(AppError::bad_request(
+            "credit.query_short",
+            format!("请在参数 q 中输入至少 {QUERY_MIN_CHARS} 个字：名称的任意部分、曾用名或统一社会信用代码"),
+        )
+        .into());
+    }
+    let found = public_search(&st, &q, API_RESULTS).await?;
+    let total = i64::try_from(found.len()).unwrap_or(i64::MAX);
+    let skip = usize::try_from(params.offset()).unwrap_or(usize::MAX);
+    let take = usize::try_from(params.per_page).unwrap_or(0);
+    let items = found.into_iter().skip(skip).take(take).collect();
+    Ok(Json(Page { items, total, page: params.page, per_page: params.per_page }))
+}
+
+/// A public profile: the subject, its records in publicity and the lists it is on, by
+/// report section.
 #[derive(Debug, Clone, Serialize)]
 pub struct Profile {
     pub subject: SubjectSummary,
