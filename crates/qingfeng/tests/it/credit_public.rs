@@ -347,6 +347,12 @@ async fn on_a_phone_the_public_searches_opens_a_profile_and_looks_itself_up() {
     assert!(card.contains("统一社会信用代码"), "{card}");
     fits("the profile").await;
     std::fs::write(shots.join("credit-profile-390x844.png"), b.screenshot().await.unwrap()).unwrap();
+    // A credit report from the profile: every group of the standard, on a phone too.
+    b.find(Locator::Id("issue-report")).await.unwrap().click().await.unwrap();
+    let report = b.wait().for_element(Locator::Id("credit-report")).await.unwrap().text().await.unwrap();
+    assert!(report.contains("本报告由本平台出具") && report.contains("V2.0") && report.contains("8. 其他"), "{report}");
+    fits("the report").await;
+    std::fs::write(shots.join("credit-report-390x844.png"), b.screenshot().await.unwrap()).unwrap();
     // The listed demo person: public with the ID masked, the list entry only.
     b.goto(&app.url(&format!("/credit?q={}", qingfeng::demo::DEMO_PERSON_NAME))).await.unwrap();
     b.find(Locator::Css("#credit-results a[href^='/credit/persons/']")).await.unwrap().click().await.unwrap();
