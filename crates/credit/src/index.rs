@@ -40,7 +40,7 @@ pub const KIND_PERSON: &str = "credit_person";
 const PAGE: i64 = 5_000;
 /// How far before the watermark each catch-up starts again.
 pub const OVERLAP_MS: i64 = 10 * 60_000;
-/// Hits asked of the index per search (before visibility filtering).
+/// Hits asked of the index per search (before visibility filtering), at least.
 const INDEX_HITS: usize = 60;
 /// Hits shown.
 pub const SHOWN: usize = 30;
@@ -219,9 +219,9 @@ fn found(card: SubjectCard, listed_debtor: bool, audience: Audience, pii: &Pii) 
     Some(Found { id: card.id, kind: card.kind, name: card.name, code, published: card.published, listed_debtor, href })
 }
 
-/// Search the subjects of `county` for `text` as `audience` may see them, best first;
-/// a USCC or (for persons the audience may see) a resident ID typed in full finds its
-/// subject directly. `today` is `YYYY-MM-DD`.
+/// Search the subjects of `county` for `text` as `audience` may see them, best first,
+/// at most [`SHOWN`]; a USCC or (for persons the audience may see) a resident ID typed
+/// in full finds its subject directly. `today` is `YYYY-MM-DD`.
 pub async fn search(
     db: &Db,
     index: &SearchIndex,
@@ -230,6 +230,22 @@ pub async fn search(
     text: &str,
     audience: Audience,
     today: &str,
+) -> Result<Vec<Found>, AppError> {
+    search_up_to(db, index, pii, county, text, audience, today, SHOWN).await
+}
+
+/// [`search`], for at most `shown` subjects (the JSON API pages through more than the
+/// page shows; the first [`SHOWN`] are the same and in the same order).
+#[allow(clippy::too_many_arguments)]
+pub async fn search_up_to(
+    db: &Db,
+    index: &SearchIndex,
+    pii: &Pii,
+    county: &str,
+    text: &str,
+    audience: Audience,
+    today: &str,
+    shown: usize,
 ) -> Result<Vec<Found>, AppError> {
     let text = text.trim();
     let direct = if let Ok(u) = Uscc::parse(text) {
@@ -246,7 +262,7 @@ pub async fn search(
                 text: text.to_string(),
                 kinds: vec![KIND_SUBJECT.into(), KIND_PERSON.into()],
                 county: Some(county.into()),
-                limit: INDEX_HITS,
+                limit: INDEX_HITS.max(shown.saturating_mul(2)),
                 offset: 0,
             };
             let ids: Vec<i64> = index.search(&q).map_err(search_err)?.hits.iter().filter_map(|h| h.id.parse().ok()).collect();
@@ -263,7 +279,7 @@ pub async fn search(
             let on_list = listed.contains(&c.id);
             found(c, on_list, audience, pii)
         })
-        .take(SHOWN)
+        .take(shown)
         .collect())
 }
 

@@ -500,16 +500,6 @@ pub struct SubjectSummary {
 const SUBJECT_SELECT: &str = "SELECT s.id, s.kind, s.name, s.uscc, \
      (SELECT COUNT(*) FROM credit_records r WHERE r.subject_id = s.id AND r.published) AS published FROM credit_subjects s";
 
-/// Enterprises and individual businesses whose name contains `q` or whose code is `q`.
-/// Natural persons are never returned: the public may not search people.
-pub async fn search_public(db: &Db, county: &str, q: &str, limit: i64) -> Result<Vec<SubjectSummary>, AppError> {
-    let mut s = Sql::new(SUBJECT_SELECT);
-    s.push(" WHERE s.county_code = ").bind(county).push(" AND s.kind <> 'natural' AND (s.uscc = ").bind(q.to_uppercase());
-    s.push(" OR s.name LIKE ").bind(format!("%{}%", qingfeng_platform::sql::like_escape(q))).push(" ESCAPE '\\')");
-    s.push(" ORDER BY s.name, s.id LIMIT ").bind(limit);
-    Ok(s.fetch_all(db).await?)
-}
-
 /// The public subject with this code, if any.
 pub async fn public_subject(db: &Db, county: &str, uscc: &str) -> Result<Option<SubjectSummary>, AppError> {
     let mut s = Sql::new(SUBJECT_SELECT);
@@ -591,18 +581,26 @@ pub async fn all_list_entries(db: &Db, subject_id: i64) -> Result<Vec<ListEntry>
 }
 
 /// 数据质量 What one source department sent.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DeptRecords {
     pub source_dept: String,
+    /// Records of every kind.
     pub records: i64,
-    /// Records that arrived within the 双公示 limit.
+    /// 双公示 records (行政许可, 行政处罚): the base of the timeliness share. The other
+    /// kinds (信用承诺, 纳税信用A级 …) have no 7-working-day limit and are not counted in it.
+    pub shuanggongshi: i64,
+    /// 双公示 records that arrived within the limit.
     pub timely: i64,
+    /// Records per kind (kind key, count), in [`crate::model::RecordKind::ALL`] order,
+    /// kinds the platform no longer knows last.
+    pub by_kind: Vec<(String, i64)>,
 }
 
 /// Run a per-department aggregate (`select` ends with `WHERE county_code = `), for one
-/// department or all, grouped and ordered by department. PostgreSQL sums BIGINT as
-/// NUMERIC, so the selects cast their sums back to BIGINT for one row type on both.
-async fn per_dept<T>(db: &Db, select: &str, county: &str, dept: Option<&str>) -> Result<Vec<T>, AppError>
+/// department or all, grouped by `group` (which starts with `source_dept`) and ordered
+/// by it. PostgreSQL sums BIGINT as NUMERIC, so the selects cast their sums back to
+/// BIGINT for one row type on both.
+async fn per_dept<T>(db: &Db, select: &str, county: &str, dept: Option<&str>, group: &str) -> Result<Vec<T>, AppError>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
@@ -611,19 +609,58 @@ where
     if let Some(d) = dept {
         s.push(" AND source_dept = ").bind(d);
     }
-    s.push(" GROUP BY source_dept ORDER BY source_dept");
+    s.push(" GROUP BY ").push(group).push(" ORDER BY ").push(group);
     Ok(s.fetch_all(db).await?)
 }
 
-/// Records and timely records per source department (optionally one).
+/// One (department, kind) cell of the records aggregate.
+#[derive(sqlx::FromRow)]
+struct DeptKindCount {
+    source_dept: String,
+    kind: String,
+    records: i64,
+    timely: i64,
+}
+
+/// Fold (department, kind) counts into one row per department: every kind counts in
+/// the records, only the 双公示 kinds (`RecordKind::is_shuanggongshi`) in the timeliness
+/// share — the 7-working-day limit (rules/timeliness.rs) is theirs alone, whatever
+/// the stored `timely` flag of another kind says.
+fn fold_by_dept(cells: Vec<DeptKindCount>) -> Vec<DeptRecords> {
+    use crate::model::RecordKind;
+    let rank = |kind: &str| RecordKind::ALL.iter().position(|k| k.key() == kind).unwrap_or(RecordKind::ALL.len());
+    let mut out: Vec<DeptRecords> = Vec::new();
+    for c in cells {
+        if out.last().is_none_or(|d| d.source_dept != c.source_dept) {
+            out.push(DeptRecords { source_dept: c.source_dept.clone(), ..DeptRecords::default() });
+        }
+        let Some(d) = out.last_mut() else { continue };
+        d.records += c.records;
+        if RecordKind::parse(&c.kind).is_some_and(RecordKind::is_shuanggongshi) {
+            d.shuanggongshi += c.records;
+            d.timely += c.timely;
+        }
+        d.by_kind.push((c.kind, c.records));
+    }
+    for d in &mut out {
+        d.by_kind.sort_by(|a, b| rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.0.cmp(&b.0)));
+    }
+    out
+}
+
+/// Records per source department (optionally one), with the 双公示 records and those of
+/// them on time, and the count of every kind.
 pub async fn records_by_dept(db: &Db, county: &str, dept: Option<&str>) -> Result<Vec<DeptRecords>, AppError> {
-    per_dept(
+    let cells: Vec<DeptKindCount> = per_dept(
         db,
-        "SELECT source_dept, COUNT(*) AS records, CAST(SUM(CASE WHEN timely THEN 1 ELSE 0 END) AS BIGINT) AS timely FROM credit_records WHERE county_code = ",
+        "SELECT source_dept, kind, COUNT(*) AS records, CAST(SUM(CASE WHEN timely THEN 1 ELSE 0 END) AS BIGINT) AS timely \
+         FROM credit_records WHERE county_code = ",
         county,
         dept,
+        "source_dept, kind",
     )
-    .await
+    .await?;
+    Ok(fold_by_dept(cells))
 }
 
 /// Rows read and rejected per import door's department (`''` = sent on behalf of several).
@@ -641,6 +678,7 @@ pub async fn imports_by_dept(db: &Db, county: &str, dept: Option<&str>) -> Resul
          FROM credit_imports WHERE county_code = ",
         county,
         dept,
+        "source_dept",
     )
     .await
 }

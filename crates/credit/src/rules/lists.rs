@@ -42,6 +42,28 @@ pub fn measures(kind: ListKind) -> Vec<Measure> {
     MEASURES.iter().filter(|m| m.list_kind == kind.key()).cloned().collect()
 }
 
+/// 主体标签 The labels a subject carries for the lists it is on: 守信激励对象 when on an
+/// incentive list (红名单), 失信惩戒对象 when on a punishment list (黑名单, 失信被执行人,
+/// 经营异常名录) — the subject labels of the 信用中国 report (DOMAIN.md §3.2 [S]).
+pub fn labels(kinds: impl IntoIterator<Item = ListKind>) -> Vec<&'static str> {
+    let (mut incentive, mut punishment) = (false, false);
+    for k in kinds {
+        if k.incentive() {
+            incentive = true;
+        } else {
+            punishment = true;
+        }
+    }
+    let mut out = Vec::new();
+    if incentive {
+        out.push("守信激励对象");
+    }
+    if punishment {
+        out.push("失信惩戒对象");
+    }
+    out
+}
+
 /// 失信情形 The six situations of 最高人民法院关于公布失信被执行人名单信息的若干规定
 /// (2017修正) Art. 1 [V], in order (情形一 … 情形六).
 pub const DISHONEST_SITUATIONS: [&str; 6] = [
@@ -137,5 +159,13 @@ mod tests {
         assert_eq!(m.len(), 7);
         assert!(m.iter().all(|x| x.legal_basis.contains("第八条") && !x.tag.is_empty()));
         assert!(measures(ListKind::Black).is_empty(), "no sourced measures: none invented");
+    }
+
+    #[test]
+    fn labels_for_incentive_and_punishment_lists() {
+        assert!(labels([]).is_empty());
+        assert_eq!(labels([ListKind::Red]), vec!["守信激励对象"]);
+        assert_eq!(labels([ListKind::Abnormal, ListKind::Black]), vec!["失信惩戒对象"], "one label however many lists");
+        assert_eq!(labels([ListKind::DishonestDebtor, ListKind::Red]), vec!["守信激励对象", "失信惩戒对象"]);
     }
 }

@@ -220,12 +220,6 @@ async fn check(State(st): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery
             })
         })
         .collect();
-    let mut labels = Vec::new();
-    if lists.iter().any(|l| l.incentive) {
-        labels.push("守信激励对象");
-    }
-    if lists.iter().any(|l| !l.incentive) {
-        labels.push("失信惩戒对象");
-    }
+    let labels = lists::labels(lists.iter().filter_map(|l| ListKind::parse(l.kind)));
     Ok(Json(CheckAnswer { code: shown, known: subject.is_some(), name: subject.map(|s| s.2), lists, labels, checked_on: today }))
 }

@@ -195,7 +195,7 @@ async fn data_quality_shows_timeliness_per_department() {
             .format("%Y/%m/%d")
             .to_string();
         let mut fresh = cf("清市监罚〔2026〕1号", &scjg_code);
-        fresh["CF_JDRQ"] = yesterday.into();
+        fresh["CF_JDRQ"] = yesterday.clone().into();
         fresh["CF_YXQ"] = "2099/12/31".into();
         let late = cf("清市监罚〔2025〕4号", &scjg_code);
         let lines: Vec<String> = [fresh, late].iter().map(|v| v.to_string()).collect();
@@ -206,9 +206,26 @@ async fn data_quality_shows_timeliness_per_department() {
             .part("file", reqwest::multipart::Part::bytes(lines.join("\n").into_bytes()).file_name("cf.jsonl"));
         let html = county.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap().text().await.unwrap();
         assert!(html.contains("stored=2"), "{}", app.backend);
+        // A fresh 信用承诺 from the same department: in the record counts, labelled by
+        // kind, but not in the 双公示 timeliness share (it has no 7-working-day limit).
+        let commitment = serde_json::json!({
+            "subject_name": "清丰县鑫源建材有限公司", "subject_kind": "法人及非法人组织", "uscc": firm(),
+            "commitment_type": "审批替代型", "commitment_code": "CN-2026-1", "commitment_date": yesterday.replace('/', "-"),
+            "accepting_unit": "清丰县市场监督管理局", "accepting_unit_uscc": scjg_code, "content": "按期补交材料",
+            "performance_status": "全部履行", "source_dept_name": "清丰县市场监督管理局", "source_dept_uscc": scjg_code
+        });
+        let csrf = app.csrf_from(&county, "/console/credit/imports").await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("kind", "commitment")
+            .part("file", reqwest::multipart::Part::bytes(commitment.to_string().into_bytes()).file_name("commitment.jsonl"));
+        let html = county.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("stored=1"), "{}: {html}", app.backend);
         let page = county.get(app.url("/console/credit/quality")).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("清丰县市场监督管理局") && page.contains("50.0%"), "{}: one of two on time", app.backend);
-        assert!(page.contains("id=\"q-records\">2<") && page.contains("<svg"), "{}", app.backend);
+        assert!(page.contains("清丰县市场监督管理局") && page.contains("50.0%"), "{}: one of two 双公示 on time", app.backend);
+        assert!(!page.contains("66.7%"), "{}: the commitment does not count in the share", app.backend);
+        assert!(page.contains("行政处罚 2") && page.contains("信用承诺 1"), "{}: counts by kind", app.backend);
+        assert!(page.contains("id=\"q-records\">3<") && page.contains("<svg"), "{}", app.backend);
         // Department staff see their own department; township staff have no such page.
         let staff = app.login("scjg", PW).await;
         let page = staff.get(app.url("/console/credit/quality")).send().await.unwrap().text().await.unwrap();
@@ -255,6 +272,34 @@ async fn anyone_issues_a_credit_report_and_anyone_can_verify_it() {
             reqwest::multipart::Part::bytes(cf("清市监罚〔2025〕21号", &scjg_code).to_string().into_bytes()).file_name("cf.jsonl"),
         );
         county.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap();
+        // A 信用承诺 and a black-list entry: the report carries the whole profile.
+        let commitment = serde_json::json!({
+            "subject_name": "清丰县鑫源建材有限公司", "subject_kind": "法人及非法人组织", "uscc": firm(),
+            "commitment_type": "审批替代型", "commitment_code": "CN-2026-7", "commitment_date": "2026-03-02",
+            "accepting_unit": "清丰县市场监督管理局", "accepting_unit_uscc": scjg_code, "content": "按期补交材料",
+            "performance_status": "全部履行", "source_dept_name": "清丰县市场监督管理局", "source_dept_uscc": scjg_code
+        });
+        let csrf = app.csrf_from(&county, "/console/credit/imports").await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("kind", "commitment")
+            .part("file", reqwest::multipart::Part::bytes(commitment.to_string().into_bytes()).file_name("c.jsonl"));
+        let html = county.post(app.url("/console/credit/imports")).multipart(form).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("stored=1"), "{}: {html}", app.backend);
+        let known = qingfeng_platform::web::all_permissions(&qingfeng::modules());
+        let credit = users::by_username(&app.db, "credit").await.unwrap().unwrap();
+        let (_, office) =
+            session::create_token(&app.db, session::Issuer::Operator, credit.id, "credit", &[], &known, None, &Actor::System("test"), 0)
+                .await
+                .unwrap();
+        let r = reqwest::Client::new()
+            .post(app.url("/api/v1/credit/lists"))
+            .bearer_auth(&office)
+            .json(&serde_json::json!({"kind": "black", "code": firm(), "name": "清丰县鑫源建材有限公司", "basis": "严重违法失信行为", "authority": "清丰县市场监督管理局", "source_ref": "清市监列〔2026〕1号", "listed_on": "2026-01-10", "ends_on": "2029-01-10"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{}", app.backend);
 
         // A member of the public, from the profile page.
         let public = app.client();
@@ -270,10 +315,58 @@ async fn anyone_issues_a_credit_report_and_anyone_can_verify_it() {
             "{}",
             app.backend
         );
+        // Header, every group in the standard order (empty ones as 无), labels and lists.
+        for text in ["报告编号", "生成时间", "（北京时间）", "版本", "V2.0", "出具单位", "清丰县社会信用信息平台", "失信惩戒对象"]
+        {
+            assert!(page.contains(text), "{}: {text}", app.backend);
+        }
+        let mut at = 0;
+        for (i, g) in ["行政管理", "诚实守信", "严重失信", "经营异常", "信用承诺", "信用评价", "司法判决", "其他"].iter().enumerate()
+        {
+            let heading = format!("{}. {g}", i + 1);
+            let pos = page.find(&heading).unwrap_or_else(|| panic!("{}: {heading}", app.backend));
+            assert!(pos > at, "{}: {g} in order", app.backend);
+            at = pos;
+        }
+        assert!(page.contains("<p class=\"muted\">无</p>"), "{}: empty groups say 无", app.backend);
+        assert!(
+            page.contains("严重违法失信行为") && page.contains("2026-01-10 至 2029-01-10") && page.contains("信用承诺（审批替代型）"),
+            "{}: the list entry with basis and period, and the commitment",
+            app.backend
+        );
         let v: serde_json::Value =
             public.get(app.url(&format!("/api/v1/credit/reports/{number}"))).send().await.unwrap().json().await.unwrap();
         assert_eq!(v["genuine"], true);
         assert_eq!(v["content_sha256"].as_str().unwrap().len(), 64);
+        assert_eq!(v["content"]["version"], "V2.0");
+        assert_eq!(v["content"]["groups"].as_array().unwrap().len(), 8);
+        assert_eq!(v["content"]["labels"][0], "失信惩戒对象");
+        // 生成时间 is Beijing time.
+        let issued = chrono::NaiveDateTime::parse_from_str(v["content"]["issued_at"].as_str().unwrap(), "%Y-%m-%d %H:%M:%S").unwrap();
+        let beijing = chrono::Utc::now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME).naive_local();
+        assert!((beijing - issued).num_seconds().abs() < 300, "{}: {issued} vs {beijing}", app.backend);
+
+        // A report issued before reports carried the whole profile (format V1.0, no
+        // version field), stored as it was: it still verifies and shows what it said.
+        let v1_number = "QF41092220260101120000ABCD";
+        let v1 = format!(
+            r#"{{"number":"{v1_number}","issued_by":"清丰县社会信用信息平台","issued_at":"2026-01-01 12:00:00","subject_name":"清丰县鑫源建材有限公司","uscc":"{}","subject_kind":"法人及非法人组织","permits":[],"penalties":[{{"doc_no":"清市监罚〔2025〕9号","title":"无证经营","detail":"罚款","decision_date":"2025-05-06","authority":"清丰县市场监督管理局","severity":"一般","amount_yuan":"10000.00","publicity_until":"2028-05-06"}}]}}"#,
+            firm()
+        );
+        let old = qingfeng_credit::store::Report {
+            number: v1_number.into(),
+            subject_id: 1,
+            content_sha256: qingfeng_credit::web::public::content_sha256(&v1),
+            content: v1,
+            created_at: 0,
+        };
+        qingfeng_credit::store::insert_report(&app.db, "410922", &old, &Actor::System("test")).await.unwrap();
+        let page = public.get(app.url(&format!("/credit/reports/{v1_number}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("本报告由本平台出具") && page.contains("清市监罚〔2025〕9号"), "{}: {page}", app.backend);
+        assert!(page.contains("V1.0") && page.contains("行政管理 · 行政许可"), "{}: shown as issued", app.backend);
+        let v: serde_json::Value =
+            public.get(app.url(&format!("/api/v1/credit/reports/{v1_number}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!((v["genuine"].as_bool(), v["content"]["version"].as_str()), (Some(true), Some("V1.0")), "{}", app.backend);
         // A report edited in the database no longer verifies.
         qingfeng_platform::on_db!(&app.db, |p| sqlx::query("UPDATE credit_reports SET content = REPLACE(content, '21号', '22号')")
             .execute(p)

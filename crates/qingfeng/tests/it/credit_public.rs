@@ -168,6 +168,93 @@ async fn the_public_sees_a_person_only_on_the_dishonest_debtor_list() {
     }
 }
 
+/// The result links of the public search page, in order.
+fn result_links(page: &str) -> Vec<String> {
+    page.match_indices("<a class=\"stack\" href=\"").map(|(i, m)| page[i + m.len()..].chars().take_while(|c| *c != '"').collect()).collect()
+}
+
+#[tokio::test]
+async fn other_systems_search_subjects_as_json() {
+    for app in apps().await {
+        let scjg = dept(&app).await;
+        let push_token = token(&app, "scjg").await;
+        let (a, b) = (firm_code("MA40AB12"), firm_code("MA40CD34"));
+        let (listed_id, other_id) = ("410922195001010013", "41092219450315002X");
+        push(
+            &app,
+            &push_token,
+            &[
+                penalty("清丰县鑫源建材有限公司", "法人及非法人组织", ("CF_XDR_SHXYM", &a), "清市监罚〔2025〕61号", &scjg),
+                penalty("清丰县鑫源物流有限公司", "法人及非法人组织", ("CF_XDR_SHXYM", &b), "清市监罚〔2025〕62号", &scjg),
+                penalty("张鑫源", "自然人", ("CF_XDR_ZJHM", listed_id), "清市监罚〔2025〕63号", &scjg),
+                penalty("李鑫源", "自然人", ("CF_XDR_ZJHM", other_id), "清市监罚〔2025〕64号", &scjg),
+            ],
+        )
+        .await;
+        let office = token(&app, "credit").await;
+        let r = reqwest::Client::new()
+            .post(app.url("/api/v1/credit/lists"))
+            .bearer_auth(&office)
+            .json(&serde_json::json!({"kind": "dishonest_debtor", "code": listed_id, "name": "张鑫源", "basis": "有履行能力而拒不履行生效法律文书确定义务", "authority": "清丰县人民法院", "source_ref": "(2026)豫0922执300号", "listed_on": "2026-01-05"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{}", app.backend);
+        let public = app.client();
+        eventually(&app, &public, "/credit?q=鑫源", "张鑫源").await;
+        let page = eventually(&app, &public, "/credit?q=鑫源", "清丰县鑫源物流有限公司").await;
+        let api = |query: &'static str| {
+            let c = public.clone();
+            let url = app.url(&format!("/api/v1/credit/subjects?{query}"));
+            async move { c.get(url).send().await.unwrap() }
+        };
+
+        // No account needed; the same subjects as the page, in the same order.
+        let r = api("q=鑫源").await;
+        assert_eq!(r.status(), 200, "{}", app.backend);
+        let body = r.text().await.unwrap();
+        assert!(!body.contains(listed_id) && !body.contains("李鑫源"), "{}: persons only while listed, ID masked", app.backend);
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let hrefs: Vec<String> = v["items"].as_array().unwrap().iter().map(|i| i["href"].as_str().unwrap().to_string()).collect();
+        assert_eq!(hrefs, result_links(&page), "{}", app.backend);
+        assert_eq!((v["total"].as_i64(), v["page"].as_i64(), v["per_page"].as_i64()), (Some(3), Some(1), Some(20)), "{}: {v}", app.backend);
+        let person = v["items"].as_array().unwrap().iter().find(|i| i["kind"] == "natural").unwrap();
+        assert_eq!((person["name"].as_str(), person["code"].as_str()), (Some("张鑫源"), Some("4109**********0013")));
+        assert_eq!(person["listed_debtor"], true);
+        // Pages through the list helper's parameters.
+        let v: serde_json::Value = api("q=鑫源&per_page=2").await.json().await.unwrap();
+        assert_eq!((v["items"].as_array().unwrap().len(), v["total"].as_i64()), (2, Some(3)));
+        let v: serde_json::Value = api("q=鑫源&per_page=2&page=2").await.json().await.unwrap();
+        assert_eq!(v["items"].as_array().unwrap().len(), 1);
+        assert_eq!(v["items"][0]["href"].as_str(), Some(hrefs[2].as_str()));
+        let v: serde_json::Value = api("q=鑫源&page=9").await.json().await.unwrap();
+        assert!(v["items"].as_array().unwrap().is_empty() && v["total"] == 3);
+        // A code typed in full, any case.
+        let v: serde_json::Value =
+            public.get(app.url(&format!("/api/v1/credit/subjects?q={}", b.to_lowercase()))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(v["items"][0]["name"], "清丰县鑫源物流有限公司", "{}", app.backend);
+        // Bad input: Chinese messages with stable codes, never a 500.
+        let long = format!("q={}", "鑫".repeat(101));
+        let long: &'static str = Box::leak(long.into_boxed_str());
+        for (query, code) in [
+            ("", "credit.query_short"),
+            ("q=鑫", "credit.query_short"),
+            ("q=鑫源&page=0", "list.page"),
+            ("q=鑫源&per_page=abc", "list.per_page"),
+            ("q=鑫源&per_page=500", "list.per_page"),
+            ("q=鑫源&sort=name", "list.sort"),
+            (long, "list.q"),
+        ] {
+            let r = api(query).await;
+            assert_eq!(r.status(), 400, "{}: {query}", app.backend);
+            let e: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(e["error"]["code"], code, "{query}");
+            assert!(e["error"]["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{query}: in Chinese");
+        }
+        app.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn a_person_sees_their_own_profile_after_identifying_themselves() {
     for app in apps().await {
@@ -260,6 +347,12 @@ async fn on_a_phone_the_public_searches_opens_a_profile_and_looks_itself_up() {
     assert!(card.contains("统一社会信用代码"), "{card}");
     fits("the profile").await;
     std::fs::write(shots.join("credit-profile-390x844.png"), b.screenshot().await.unwrap()).unwrap();
+    // A credit report from the profile: every group of the standard, on a phone too.
+    b.find(Locator::Id("issue-report")).await.unwrap().click().await.unwrap();
+    let report = b.wait().for_element(Locator::Id("credit-report")).await.unwrap().text().await.unwrap();
+    assert!(report.contains("本报告由本平台出具") && report.contains("V2.0") && report.contains("8. 其他"), "{report}");
+    fits("the report").await;
+    std::fs::write(shots.join("credit-report-390x844.png"), b.screenshot().await.unwrap()).unwrap();
     // The listed demo person: public with the ID masked, the list entry only.
     b.goto(&app.url(&format!("/credit?q={}", qingfeng::demo::DEMO_PERSON_NAME))).await.unwrap();
     b.find(Locator::Css("#credit-results a[href^='/credit/persons/']")).await.unwrap().click().await.unwrap();
