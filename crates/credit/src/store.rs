@@ -518,8 +518,15 @@ pub struct PublicRecord {
     pub amount_fen: Option<i64>,
     pub publicity_max_end: Option<String>,
     pub published: bool,
-    #[serde(skip)]
+    /// The record's fields of the standard by code (ID numbers masked), as JSON.
+    #[serde(rename = "fields", serialize_with = "payload_as_object")]
     pub payload: String,
+}
+
+/// The stored payload text as the JSON object it is (empty if it is not one).
+fn payload_as_object<S: serde::Serializer>(payload: &str, s: S) -> Result<S::Ok, S::Error> {
+    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(payload).unwrap_or_default();
+    serde::Serialize::serialize(&map, s)
 }
 
 impl PublicRecord {

@@ -171,6 +171,8 @@ async fn the_public_finds_enterprises_and_their_records_in_publicity_only() {
             public.get(app.url(&format!("/api/v1/credit/subjects/{}", firm()))).send().await.unwrap().json().await.unwrap();
         assert_eq!(api["penalties"].as_array().unwrap().len(), 1, "{}: {api}", app.backend);
         assert_eq!(api["subject"]["published"], 1);
+        // The JSON carries the record's fields of the standard, as the page shows them.
+        assert_eq!(api["penalties"][0]["fields"]["CF_WSH"], "清市监罚〔2025〕3号", "{}: {api}", app.backend);
         // Bad and unknown codes: Chinese errors with codes.
         let r = public.get(app.url("/api/v1/credit/subjects/91410922MA40AB1210")).send().await.unwrap();
         assert_eq!(r.status(), 400);
