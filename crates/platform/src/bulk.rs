@@ -55,12 +55,6 @@ pub fn push_date(out: &mut String, d: NaiveDate) {
     let _ = write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
 }
 
-fn date_text(d: NaiveDate) -> String {
-    let mut s = String::with_capacity(10);
-    push_date(&mut s, d);
-    s
-}
-
 /// SQLite's default limit on host parameters per statement (since 3.32).
 const SQLITE_MAX_PARAMS: usize = 32_766;
 /// Bytes of COPY data sent per message batch.
@@ -130,7 +124,11 @@ fn arg(v: Val<'_>) -> Arg {
         Val::Text(s) => Arg::Text(s.to_string()),
         Val::Int(i) => Arg::Int(i),
         Val::Bool(b) => Arg::Bool(b),
-        Val::Date(d) => Arg::Text(date_text(d)),
+        Val::Date(d) => {
+            let mut s = String::with_capacity(10);
+            push_date(&mut s, d);
+            Arg::Text(s)
+        }
         Val::Null => Arg::NullText,
     }
 }

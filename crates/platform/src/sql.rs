@@ -120,46 +120,30 @@ impl crate::db::Tx {
     }
 }
 
-/// Keys per `IN (…)` list on SQLite (PostgreSQL takes all keys as one array).
-const KEYS_PER_STATEMENT: usize = 500;
-
 impl Sql {
-    /// The statements that fetch the rows of `self` (a query written up to one more
+    /// The statement that fetches the rows of `self` (a query written up to one more
     /// condition, e.g. `… WHERE county_code = $1 AND `) whose `column` is one of `keys`,
-    /// followed by `suffix` (`ORDER BY …`, or empty). PostgreSQL gets one statement with
-    /// the keys as one array parameter; SQLite gets `IN (…)` lists of a few hundred keys.
-    fn for_keys(&self, column: &str, keys: &[i64], suffix: &str, sqlite: bool) -> Vec<Sql> {
-        if keys.is_empty() {
-            return Vec::new();
-        }
-        if !sqlite {
-            let mut array = String::with_capacity(keys.len() * 12 + 2);
-            array.push('{');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    array.push(',');
-                }
-                let _ = write!(array, "{k}");
+    /// followed by `suffix` (`ORDER BY …`, or empty). The keys travel as one parameter
+    /// whatever their number: a `BIGINT[]` on PostgreSQL, a JSON array unpacked by
+    /// `json_each` on SQLite.
+    fn for_keys(&self, column: &str, keys: &[i64], suffix: &str, sqlite: bool) -> Sql {
+        let mut list = String::with_capacity(keys.len() * 12 + 2);
+        list.push(if sqlite { '[' } else { '{' });
+        for (i, k) in keys.iter().enumerate() {
+            if i > 0 {
+                list.push(',');
             }
-            array.push('}');
-            let mut s = self.clone();
-            s.push(column).push(" = ANY(CAST(").bind(array).push(" AS BIGINT[]))").push(suffix);
-            return vec![s];
+            let _ = write!(list, "{k}");
         }
-        keys.chunks(KEYS_PER_STATEMENT)
-            .map(|chunk| {
-                let mut s = self.clone();
-                s.push(column).push(" IN (");
-                for (i, k) in chunk.iter().enumerate() {
-                    if i > 0 {
-                        s.push(", ");
-                    }
-                    s.bind(*k);
-                }
-                s.push(")").push(suffix);
-                s
-            })
-            .collect()
+        list.push(if sqlite { ']' } else { '}' });
+        let mut s = self.clone();
+        if sqlite {
+            s.push(column).push(" IN (SELECT value FROM json_each(").bind(list).push("))");
+        } else {
+            s.push(column).push(" = ANY(CAST(").bind(list).push(" AS BIGINT[]))");
+        }
+        s.push(suffix);
+        s
     }
 }
 
@@ -170,11 +154,11 @@ impl crate::db::Tx {
     where
         T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
-        let mut out = Vec::new();
-        for s in base.for_keys(column, keys, suffix, matches!(self, crate::db::Tx::Sqlite(_))) {
-            out.extend(self.fetch_all::<T>(&s).await?);
+        if keys.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        let s = base.for_keys(column, keys, suffix, matches!(self, crate::db::Tx::Sqlite(_)));
+        self.fetch_all::<T>(&s).await
     }
 }
 
@@ -184,11 +168,10 @@ impl Db {
     where
         T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
-        let mut out = Vec::new();
-        for s in base.for_keys(column, keys, suffix, matches!(self, Db::Sqlite(_))) {
-            out.extend(s.fetch_all::<T>(self).await?);
+        if keys.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        base.for_keys(column, keys, suffix, matches!(self, Db::Sqlite(_))).fetch_all::<T>(self).await
     }
 
     /// Run one statement written in code with `args` bound to `$1…`; returns the rows affected.
