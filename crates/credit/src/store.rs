@@ -390,6 +390,27 @@ pub struct ImportRecord {
     pub finished_at: Option<i64>,
 }
 
+impl ImportRecord {
+    /// 状态 as staff read it.
+    pub fn status_zh(&self) -> &'static str {
+        match self.status.as_str() {
+            "done" => "已完成",
+            "failed" => "失败（已提交的批次保留，重新导入同一文件可补全）",
+            "running" => "进行中或已中断（重新导入同一文件可补全）",
+            _ => "未知",
+        }
+    }
+    /// 渠道 The door it came through.
+    pub fn door_zh(&self) -> &'static str {
+        match self.door.as_str() {
+            "cli" => "命令行",
+            "upload" => "网页上传",
+            "api" => "接口推送",
+            _ => "其他",
+        }
+    }
+}
+
 /// Record that an import starts; returns its id.
 #[allow(clippy::too_many_arguments)]
 pub async fn start_import(

@@ -5,15 +5,12 @@
 //! [`store::store_list_batch`], which shares the key decision with records. Counts
 //! reconcile the same way: `read = stored + updated + duplicate + rejected`.
 
-use std::io::Read;
-
 use qingfeng_platform::AppError;
 use qingfeng_platform::db::Db;
 use qingfeng_platform::pii::Pii;
-use sha2::{Digest, Sha256};
 
-use super::reader::{self, RawRow, Rows, Unreadable};
-use super::{BATCH_ROWS, HashingReader, RejectSink, Rejected, Request, Summary, foreign_department, hash64, hex, unreadable};
+use super::reader::{RawRow, Unreadable};
+use super::{Lane, Rejected, Request, foreign_department, hash64, unreadable};
 use crate::model::ListKind;
 use crate::rules::kinds::{ValidListEntry, validate_list};
 use crate::rules::validate::Options;
@@ -25,7 +22,7 @@ pub fn prepare(county: &str, line: u64, valid: ValidListEntry, pii: &Pii) -> Pre
         super::subject_code(valid.uscc.as_deref(), valid.id_number.as_deref(), valid.subject_kind, &valid.subject_name, pii);
     let subject_key = hash64(&[county, &subject_code]);
     let natural_key = super::natural_key(county, valid.list_kind.key(), &valid.source_dept, &valid.source_ref, &subject_code);
-    let payload = serde_json::Value::Object(valid.payload.clone()).to_string();
+    let payload = serde_json::to_string(&valid.payload).unwrap_or_default();
     let ends = valid.ends_on.map(|d| d.to_string()).unwrap_or_default();
     let content_hash = hash64(&[&payload, &valid.basis, &ends]);
     PreparedListEntry { line, valid, subject_key, id_hash, id_enc, natural_key, content_hash, payload }
@@ -45,91 +42,40 @@ fn check(req: &Request, kind: ListKind, opts: &Options, item: Result<RawRow, Unr
     Ok((raw, valid))
 }
 
-/// Import every row of a list file (see [`super::run`], which sends list kinds here).
-pub async fn run(
-    db: &Db,
-    pii: &Pii,
-    req: &Request,
-    kind: ListKind,
-    input: Box<dyn Read + Send>,
-    sink: &mut (dyn RejectSink + Send),
-    progress: &mut (dyn FnMut(u64) + Send),
-) -> Result<Summary, AppError> {
-    let now = || req.clock.now_ms();
-    let hasher = std::sync::Arc::new(std::sync::Mutex::new(Sha256::new()));
-    let input: Box<dyn Read + Send> = Box::new(HashingReader { inner: input, hasher: hasher.clone() });
-    let mut rows: Rows = reader::open(kind, req.format, input).map_err(|e| AppError::bad_request(e.code, e.message))?;
-    sink.header(&rows.original_header).map_err(AppError::internal)?;
-    let import_id = store::start_import(
-        db,
-        &req.county_code,
-        kind.key(),
-        req.source_dept.as_deref().unwrap_or(""),
-        &req.file_name,
-        "",
-        rows.format.key(),
-        req.door,
-        &req.actor,
-        now(),
-    )
-    .await?;
-    let opts = Options { lenient_uscc: req.lenient_uscc, today: req.today };
-    let mut sum =
-        Summary { import_id, encoding: rows.encoding.to_string(), unknown_columns: rows.header.unknown.clone(), ..Summary::default() };
-    let mut batch: Vec<PreparedListEntry> = Vec::with_capacity(BATCH_ROWS);
-    let mut originals: std::collections::HashMap<u64, Vec<String>> = std::collections::HashMap::new();
-    loop {
-        let next = rows.next_row(kind);
-        let end = next.is_none();
-        if let Some(item) = next {
-            sum.read += 1;
-            match check(req, kind, &opts, item) {
-                Ok((raw, valid)) => {
-                    originals.insert(raw.line, raw.original);
-                    batch.push(prepare(&req.county_code, raw.line, valid, pii));
-                }
-                Err(rej) => {
-                    sum.rejected += 1;
-                    sink.reject(&rej).map_err(AppError::internal)?;
-                }
-            }
-        }
-        if batch.len() >= BATCH_ROWS || (end && !batch.is_empty()) {
-            let out = store::store_list_batch(db, &req.county_code, import_id, &batch, &req.actor, now()).await?;
-            sum.stored += out.stored;
-            sum.updated += out.updated;
-            sum.duplicate += out.duplicate;
-            for line in &out.collisions {
-                sum.rejected += 1;
-                let rej = Rejected {
-                    line: *line,
-                    errors: vec![(
-                        String::new(),
-                        "row.key_collision",
-                        "同一名单、同一主体、同一文书号的条目已由其他单位报送（或归集键哈希冲突），未覆盖已有条目，请联系信用办".into(),
-                    )],
-                    original: originals.remove(line).unwrap_or_default(),
-                };
-                sink.reject(&rej).map_err(AppError::internal)?;
-            }
-            batch.clear();
-            originals.clear();
-            progress(sum.read);
-        }
-        if end {
-            break;
-        }
+/// 名单条目 Entries of one list, through the one import driver ([`super::run`]).
+pub(crate) struct Entries(pub ListKind);
+
+impl Lane for Entries {
+    type Item = PreparedListEntry;
+    const COLLISION: &'static str =
+        "同一名单、同一主体、同一文书号的条目已由其他单位报送（或归集键哈希冲突），未覆盖已有条目，请联系信用办";
+    fn prepare(
+        &self,
+        req: &Request,
+        opts: &Options,
+        pii: &Pii,
+        item: Result<RawRow, Unreadable>,
+    ) -> Result<(RawRow, PreparedListEntry), Rejected> {
+        let (raw, valid) = check(req, self.0, opts, item)?;
+        let p = prepare(&req.county_code, raw.line, valid, pii);
+        Ok((raw, p))
     }
-    let digest = hasher.lock().map(|h| hex(&h.clone().finalize())).unwrap_or_default();
-    let counts = [sum.read, sum.stored, sum.updated, sum.duplicate, sum.rejected];
-    store::finish_import(db, &req.county_code, import_id, "done", counts, &digest, &req.actor, now()).await?;
-    Ok(sum)
+    fn store<'a>(
+        &'a self,
+        db: &'a Db,
+        req: &'a Request,
+        import_id: i64,
+        batch: &'a [PreparedListEntry],
+        now_ms: i64,
+    ) -> impl std::future::Future<Output = Result<store::BatchOutcome, AppError>> + Send + 'a {
+        store::store_list_batch(db, &req.county_code, import_id, batch, &req.actor, now_ms)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Collect, CsvRejects, fields, reader::Format};
+    use crate::ingest::{Collect, CsvRejects, Summary, fields, reader::Format};
     use crate::model::{ImportKind, RecordKind};
     use chrono::NaiveDate;
     use qingfeng_platform::audit::{self, Actor};

@@ -230,40 +230,85 @@ pub fn prepare(
     Prepared { line, valid, subject_key, id_hash, id_enc, natural_key, content_hash, payload, window, published, received: today, timely }
 }
 
+/// What differs between importing records and importing list entries: how one row is
+/// checked and keyed, and how a batch is stored. Everything else (reading, the reading
+/// thread, counts, rejects, the import's own record) is [`run_lane`], written once.
+pub(crate) trait Lane: Send + Sync + 'static {
+    type Item: Send + 'static;
+    /// The reason given for a row whose key matched another subject's or department's.
+    const COLLISION: &'static str;
+    /// Check and key one row, on the reading thread: its line and input cells, and the
+    /// keyed item; or why it is rejected.
+    fn prepare(&self, req: &Request, opts: &Options, pii: &Pii, item: Result<RawRow, Unreadable>)
+    -> Result<(RawRow, Self::Item), Rejected>;
+    /// Store one batch in one transaction.
+    fn store<'a>(
+        &'a self,
+        db: &'a Db,
+        req: &'a Request,
+        import_id: i64,
+        batch: &'a [Self::Item],
+        now_ms: i64,
+    ) -> impl std::future::Future<Output = Result<store::BatchOutcome, AppError>> + Send + 'a;
+}
+
+/// 信用记录 Records of a catalog kind.
+struct Records;
+
+impl Lane for Records {
+    type Item = Prepared;
+    const COLLISION: &'static str = "与另一条记录的归集键哈希冲突，未覆盖已有记录，请联系管理员";
+    fn prepare(&self, req: &Request, opts: &Options, pii: &Pii, item: Result<RawRow, Unreadable>) -> Result<(RawRow, Prepared), Rejected> {
+        let (raw, valid) = check(req, opts, item)?;
+        let samr = req.market_regulation.contains(&valid.source_dept);
+        let p = prepare(&req.county_code, raw.line, valid, pii, samr, req.today, &req.calendar);
+        Ok((raw, p))
+    }
+    fn store<'a>(
+        &'a self,
+        db: &'a Db,
+        req: &'a Request,
+        import_id: i64,
+        batch: &'a [Prepared],
+        now_ms: i64,
+    ) -> impl std::future::Future<Output = Result<store::BatchOutcome, AppError>> + Send + 'a {
+        store::store_batch(db, &req.county_code, import_id, batch, &req.actor, now_ms)
+    }
+}
+
 /// What the reading thread hands the writer: up to [`BATCH_ROWS`] checked rows.
-struct Chunk {
+struct Chunk<I> {
     /// Rows read into this chunk (valid and rejected).
     read: u64,
-    prepared: Vec<Prepared>,
+    prepared: Vec<I>,
     rejected: Vec<Rejected>,
     /// The input cells of each prepared row, by line, for the rare row the store refuses.
     originals: std::collections::HashMap<u64, Vec<String>>,
 }
 
+impl<I> Chunk<I> {
+    fn new() -> Chunk<I> {
+        Chunk { read: 0, prepared: Vec::with_capacity(BATCH_ROWS), rejected: Vec::new(), originals: Default::default() }
+    }
+}
+
 /// Read, check and key rows on a thread of their own, one chunk at a time, so that
 /// parsing and validation of the next chunk overlap the database writing this one.
-fn produce(mut rows: Rows, req: Request, pii: Pii, out: tokio::sync::mpsc::Sender<Chunk>) {
+fn produce<L: Lane>(mut rows: Rows, req: Request, pii: Pii, lane: std::sync::Arc<L>, out: tokio::sync::mpsc::Sender<Chunk<L::Item>>) {
     let opts = Options { lenient_uscc: req.lenient_uscc, today: req.today };
-    let new_chunk = || Chunk {
-        read: 0,
-        prepared: Vec::with_capacity(BATCH_ROWS),
-        rejected: Vec::new(),
-        originals: std::collections::HashMap::with_capacity(BATCH_ROWS),
-    };
-    let mut chunk = new_chunk();
+    let mut chunk = Chunk::new();
     while let Some(item) = rows.next_row(req.kind) {
         chunk.read += 1;
-        match check(&req, &opts, item) {
-            Ok((raw, valid)) => {
+        match lane.prepare(&req, &opts, &pii, item) {
+            Ok((raw, p)) => {
                 chunk.originals.insert(raw.line, raw.original);
-                let samr = req.market_regulation.contains(&valid.source_dept);
-                chunk.prepared.push(prepare(&req.county_code, raw.line, valid, &pii, samr, req.today, &req.calendar));
+                chunk.prepared.push(p);
             }
             Err(rej) => chunk.rejected.push(rej),
         }
         if chunk.prepared.len() >= BATCH_ROWS || chunk.rejected.len() >= BATCH_ROWS {
             // The writer has gone (it failed): stop reading.
-            if out.blocking_send(std::mem::replace(&mut chunk, new_chunk())).is_err() {
+            if out.blocking_send(std::mem::replace(&mut chunk, Chunk::new())).is_err() {
                 return;
             }
         }
@@ -283,9 +328,24 @@ pub async fn run(
     sink: &mut (dyn RejectSink + Send),
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<Summary, AppError> {
-    if let ImportKind::List(list) = req.kind {
-        return lists::run(db, pii, req, list, input, sink, progress).await;
+    match req.kind {
+        ImportKind::List(list) => run_lane(db, pii, req, input, sink, progress, lists::Entries(list)).await,
+        ImportKind::Record(_) => run_lane(db, pii, req, input, sink, progress, Records).await,
     }
+}
+
+/// The one import driver: open, record the import, read and check on a thread of its
+/// own, store batch by batch, record the outcome (`done`, or `failed` with what was
+/// committed).
+async fn run_lane<L: Lane>(
+    db: &Db,
+    pii: &Pii,
+    req: &Request,
+    input: Box<dyn Read + Send>,
+    sink: &mut (dyn RejectSink + Send),
+    progress: &mut (dyn FnMut(u64) + Send),
+    lane: L,
+) -> Result<Summary, AppError> {
     let now = || req.clock.now_ms();
     let hasher = std::sync::Arc::new(std::sync::Mutex::new(Sha256::new()));
     let input: Box<dyn Read + Send> = Box::new(HashingReader { inner: input, hasher: hasher.clone() });
@@ -298,7 +358,7 @@ pub async fn run(
         req.source_dept.as_deref().unwrap_or(""),
         &req.file_name,
         "",
-        req.format.key(),
+        rows.format.key(),
         req.door,
         &req.actor,
         now(),
@@ -306,10 +366,11 @@ pub async fn run(
     .await?;
     let mut sum =
         Summary { import_id, encoding: rows.encoding.to_string(), unknown_columns: rows.header.unknown.clone(), ..Summary::default() };
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(1);
+    let lane = std::sync::Arc::new(lane);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk<L::Item>>(1);
     let reading = {
-        let (req, pii) = (req.clone(), pii.clone());
-        tokio::task::spawn_blocking(move || produce(rows, req, pii, tx))
+        let (req, pii, lane) = (req.clone(), pii.clone(), lane.clone());
+        tokio::task::spawn_blocking(move || produce(rows, req, pii, lane, tx))
     };
     let written: Result<(), AppError> = async {
         while let Some(mut chunk) = rx.recv().await {
@@ -318,7 +379,7 @@ pub async fn run(
             for rej in &chunk.rejected {
                 sink.reject(rej).map_err(AppError::internal)?;
             }
-            let out = store::store_batch(db, &req.county_code, import_id, &chunk.prepared, &req.actor, now()).await?;
+            let out = lane.store(db, req, import_id, &chunk.prepared, now()).await?;
             sum.stored += out.stored;
             sum.updated += out.updated;
             sum.duplicate += out.duplicate;
@@ -326,7 +387,7 @@ pub async fn run(
                 sum.rejected += 1;
                 let rej = Rejected {
                     line: *line,
-                    errors: vec![(String::new(), "row.key_collision", "与另一条记录的归集键哈希冲突，未覆盖已有记录，请联系管理员".into())],
+                    errors: vec![(String::new(), "row.key_collision", L::COLLISION.into())],
                     original: chunk.originals.remove(line).unwrap_or_default(),
                 };
                 sink.reject(&rej).map_err(AppError::internal)?;
