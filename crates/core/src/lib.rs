@@ -24,4 +24,4 @@ pub use division::{DivisionCode, DivisionLevel};
 pub use error::{IdError, Warning, codes};
 pub use money::Fen;
 pub use resident_id::{ResidentId, Sex, id_check_char};
-pub use uscc::{Uscc, UsccCategory, gb11714_check_char, uscc_check_char};
+pub use uscc::{Uscc, UsccCategory, compose_uscc, gb11714_check_char, uscc_check_char};

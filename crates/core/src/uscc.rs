@@ -114,6 +114,19 @@ pub fn gb11714_check_char(body8: &str) -> Option<char> {
     })
 }
 
+/// Builds a valid USCC from its parts: the registration category (2 characters, e.g.
+/// `91`), the division (6 digits) and the 8-character organisation-code body; computes
+/// the embedded GB 11714 check and the final check character. For tests, demo data and
+/// tools. `None` if a part is malformed.
+pub fn compose_uscc(category2: &str, division6: &str, body8: &str) -> Option<String> {
+    if category2.chars().count() != 2 || division6.len() != 6 || !division6.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let first17 = format!("{category2}{division6}{body8}{}", gb11714_check_char(body8)?);
+    let check = uscc_check_char(&first17)?;
+    Some(format!("{first17}{check}"))
+}
+
 /// 统一社会信用代码 unified social credit code (GB 32100-2015), normalised to uppercase.
 ///
 /// Built by [`Uscc::parse`] (strict) or [`Uscc::parse_lenient`]. Serialises as its string;
@@ -271,6 +284,16 @@ impl AsRef<str> for Uscc {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn composed_codes_are_valid_and_bad_parts_are_refused() {
+        let code = compose_uscc("91", "410922", "MA40AB12").unwrap();
+        assert_eq!(Uscc::parse(&code).unwrap().as_str(), code);
+        assert!(code.starts_with("91410922MA40AB12"));
+        assert_eq!(compose_uscc("9", "410922", "MA40AB12"), None);
+        assert_eq!(compose_uscc("91", "41092", "MA40AB12"), None);
+        assert_eq!(compose_uscc("91", "410922", "ma40ab12"), None, "lowercase body");
+    }
 
     /// Real codes that validate (DOMAIN.md §2.1), plus the standard's worked example and
     /// the synthetic Qingfeng code.

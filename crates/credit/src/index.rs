@@ -294,9 +294,7 @@ mod tests {
     const COUNTY: &str = "410922";
 
     fn uscc(prefix2: &str, body8: &str) -> String {
-        let org = qingfeng_core::gb11714_check_char(body8).unwrap();
-        let first17 = format!("{prefix2}410922{body8}{org}");
-        format!("{first17}{}", qingfeng_core::uscc_check_char(&first17).unwrap())
+        qingfeng_core::compose_uscc(prefix2, "410922", body8).unwrap()
     }
 
     fn pii() -> Pii {
