@@ -202,6 +202,9 @@ enum BenchCmd {
         /// Share of rows with one deliberate defect (0–1).
         #[arg(long, default_value_t = 0.01)]
         bad_share: f64,
+        /// SQLite page cache per connection, in MiB (as `credit import` uses by default).
+        #[arg(long, default_value_t = qingfeng_platform::db::BULK_SQLITE_CACHE_MIB)]
+        sqlite_cache_mib: u32,
     },
 }
 
@@ -725,7 +728,11 @@ async fn credit_cmd(cfg: &Config, clock: &Clock, cmd: CreditCmd) -> anyhow::Resu
                 n
             };
             let size = input.metadata().map(|m| m.len()).unwrap_or(0);
-            let db = qingfeng::open_db(cfg, clock).await?;
+            // The import runs in a process of its own: give SQLite a cache that holds the
+            // indexes it updates (the server keeps its configured, smaller one).
+            let bulk_cfg =
+                Config { sqlite_cache_mib: cfg.sqlite_cache_mib.max(qingfeng_platform::db::BULK_SQLITE_CACHE_MIB), ..cfg.clone() };
+            let db = qingfeng::open_db(&bulk_cfg, clock).await?;
             let pii = Pii::load_or_create(&cfg.pii_key, &cfg.data_dir)?;
             let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let req = ingest::Request {
@@ -803,7 +810,7 @@ async fn credit_cmd(cfg: &Config, clock: &Clock, cmd: CreditCmd) -> anyhow::Resu
 async fn bench_cmd(cfg: &Config, clock: &Clock, cmd: BenchCmd) -> anyhow::Result<ExitCode> {
     use qingfeng_credit::ingest;
     use qingfeng_platform::{db::Db, testing};
-    let BenchCmd::CreditIngest { records, database, work_dir, bad_share } = cmd;
+    let BenchCmd::CreditIngest { records, database, work_dir, bad_share, sqlite_cache_mib } = cmd;
     if !(0.0..=1.0).contains(&bad_share) {
         bail!("--bad-share 须在 0 到 1 之间");
     }
@@ -819,7 +826,7 @@ async fn bench_cmd(cfg: &Config, clock: &Clock, cmd: BenchCmd) -> anyhow::Result
             let mut dbs = Vec::new();
             for name in ["pipeline", "ceiling"] {
                 std::fs::create_dir_all(dir.join(name))?;
-                let db = Db::connect(&Db::sqlite_url_in(&dir.join(name))).await?;
+                let db = Db::connect_with_cache(&Db::sqlite_url_in(&dir.join(name)), sqlite_cache_mib).await?;
                 db.migrate().await?;
                 dbs.push(db);
             }
