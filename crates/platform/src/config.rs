@@ -31,7 +31,7 @@ pub struct Config {
     pub pii_key: String,
     /// Largest accepted upload, in MiB.
     pub max_upload_mib: u64,
-    /// SQLite page cache per connection, in MiB (the server's pool has up to 8). The
+    /// SQLite page cache per connection, in MiB (the server's pool has up to 8; default 4). The
     /// `credit import` command and the benchmark use a larger cache of their own.
     pub sqlite_cache_mib: u32,
     /// Password checks allowed to run at once (Argon2 is deliberately expensive).
@@ -65,7 +65,7 @@ impl Default for Config {
             session_hours: 12,
             pii_key: String::new(),
             max_upload_mib: 20,
-            sqlite_cache_mib: 16,
+            sqlite_cache_mib: crate::db::DEFAULT_SQLITE_CACHE_MIB,
             max_concurrent_logins: 4,
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: 20,

@@ -20,9 +20,11 @@ pub static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite
 /// See [`SQLITE_MIGRATIONS`].
 pub static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
 
-/// SQLite page cache per connection unless configured, in MiB: eight connections stay
-/// within 128 MiB.
-pub const DEFAULT_SQLITE_CACHE_MIB: u32 = 16;
+/// SQLite page cache per connection unless configured, in MiB. Small on purpose: the
+/// kernel's page cache holds the file anyway, and on the 13 M-record database 16 MiB per
+/// connection took the server from 130 MB to 330 MB under load for no gain in requests
+/// per second (docs/benchmarks.md).
+pub const DEFAULT_SQLITE_CACHE_MIB: u32 = 4;
 /// The page cache of a bulk import's own process, in MiB (`credit import`, the benchmark).
 pub const BULK_SQLITE_CACHE_MIB: u32 = 1024;
 

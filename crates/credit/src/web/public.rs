@@ -175,13 +175,15 @@ fn group_records(records: Vec<PublicRecord>, entries: Vec<PublicListEntry>) -> (
 /// The public profile of the enterprise or individual business with this code.
 pub async fn profile(st: &AppState, code: &str) -> Result<Profile, AppError> {
     let uscc = qingfeng_core::Uscc::parse(code)?;
-    let subject = store::public_subject(&st.db, &st.cfg.county_code, uscc.as_str())
+    let mut subject = store::public_subject(&st.db, &st.cfg.county_code, uscc.as_str())
         .await?
         .ok_or_else(|| AppError::not_found("credit.subject_not_found", format!("没有统一社会信用代码为 {} 的公示主体", uscc.as_str())))?;
-    let records = store::public_records(&st.db, subject.id).await?;
     let today = st.clock.today().to_string();
-    let entries: Vec<PublicListEntry> = store::active_list_entries(&st.db, subject.id, &today)
-        .await?
+    // Records and list entries are independent reads: ask for both at once.
+    let (records, entries) =
+        tokio::try_join!(store::public_records(&st.db, subject.id), store::active_list_entries(&st.db, subject.id, &today))?;
+    subject.published = records.len() as i64;
+    let entries: Vec<PublicListEntry> = entries
         .into_iter()
         .filter_map(|e| {
             let kind = crate::model::ListKind::parse(&e.list_kind)?;
