@@ -585,6 +585,10 @@ mod tests {
             let text = csv_text(RecordKind::Cf, &[cf("清市监罚〔2025〕9号", &[]), cf("清市监罚〔2025〕9号", &[("CF_NR", "改正后")])]);
             let (s, _) = import(&t.db, &pii, &req, text.into_bytes()).await;
             assert_eq!((s.read, s.stored, s.updated), (2, 1, 1), "{}", t.name);
+            // The kept per-department counts agree with the records, row by row.
+            let (records, _) = store::totals(&t.db, "410922").await.unwrap();
+            let kept: i64 = store::records_by_dept(&t.db, "410922", None).await.unwrap().iter().map(|r| r.records).sum();
+            assert_eq!(kept, records, "{}", t.name);
             let imports = store::list_imports(&t.db, "410922", None, 10).await.unwrap();
             assert_eq!(imports.len(), 4);
             assert_eq!(imports[0].status, "done");

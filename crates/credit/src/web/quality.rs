@@ -94,8 +94,8 @@ async fn page(State(st): State<AppState>, ctx: Ctx) -> Result<Html<String>, AppE
             }
         })
         .collect();
-    let (total, subjects) =
-        if dept.is_some() { (records.iter().map(|r| r.records).sum(), 0) } else { store::totals(&st.db, county).await? };
+    let total: i64 = records.iter().map(|r| r.records).sum();
+    let subjects = if dept.is_some() { 0 } else { store::subject_count(&st.db, county).await? };
     let per_resident = format!("{:.2}", total as f64 / COUNTY_POPULATION as f64);
     let chart: Vec<Row> = rows.iter().filter(|r| r.shuanggongshi > 0).cloned().collect();
     let chart_height = chart.len() * 34 + 4;
