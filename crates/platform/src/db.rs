@@ -25,8 +25,11 @@ pub static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/post
 /// connection took the server from 130 MB to 330 MB under load for no gain in requests
 /// per second (docs/benchmarks.md).
 pub const DEFAULT_SQLITE_CACHE_MIB: u32 = 4;
-/// The page cache of a bulk import's own process, in MiB (`credit import`, the benchmark).
-pub const BULK_SQLITE_CACHE_MIB: u32 = 1024;
+/// The page cache of a bulk import's own process, in MiB (`credit import`, the
+/// benchmark). Measured at 1 M records: 16 MiB 24.1 k records/s, 256 MiB 23.2 k/s,
+/// 1 GiB 23.7 k/s (docs/benchmarks.md) — the kernel caches the file either way — so a
+/// modest cache, for the larger indexes of a county-sized table.
+pub const BULK_SQLITE_CACHE_MIB: u32 = 64;
 
 /// Which database engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -728,7 +728,7 @@ async fn credit_cmd(cfg: &Config, clock: &Clock, cmd: CreditCmd) -> anyhow::Resu
                 n
             };
             let size = input.metadata().map(|m| m.len()).unwrap_or(0);
-            // The import runs in a process of its own: give SQLite a cache that holds the
+            // The import runs in a process of its own: give SQLite a larger cache for the
             // indexes it updates (the server keeps its configured, smaller one).
             let bulk_cfg =
                 Config { sqlite_cache_mib: cfg.sqlite_cache_mib.max(qingfeng_platform::db::BULK_SQLITE_CACHE_MIB), ..cfg.clone() };
