@@ -39,7 +39,7 @@ pub const MAX_OFFSET: usize = 10_000;
 const MAX_QUERY_CHARS: usize = 200;
 /// Snippet length in characters (tantivy counts bytes: CJK is 3 bytes each).
 const SNIPPET_CHARS: usize = 80;
-const WRITER_MEMORY_BYTES: usize = 50_000_000;
+const WRITER_MEMORY_BYTES: usize = 20_000_000;
 const TITLE_BOOST: f32 = 3.0;
 const NGRAM_BOOST: f32 = 2.0;
 const TAG_BOOST: f32 = 2.0;
@@ -189,7 +189,7 @@ impl SearchIndex {
     fn with_index(index: Index, fields: Fields) -> Result<Self> {
         index.tokenizers().register(JIEBA, jieba_analyzer());
         index.tokenizers().register(CJK_NGRAM, cjk_ngram_analyzer());
-        let writer = index.writer(WRITER_MEMORY_BYTES)?;
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(Self { fields, writer: Mutex::new(writer), reader })
     }
