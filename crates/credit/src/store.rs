@@ -401,12 +401,21 @@ impl ImportRecord {
             _ => "未知",
         }
     }
+    /// 用时 How long it took, e.g. `12.3 秒` (empty while it runs or if it was cut off).
+    pub fn duration_zh(&self) -> String {
+        self.finished_at.map(|f| format!("{:.1} 秒", (f - self.started_at).max(0) as f64 / 1000.0)).unwrap_or_default()
+    }
+    /// The first 12 hex digits of the file's SHA-256 (the whole hash is in the record).
+    pub fn sha256_short(&self) -> &str {
+        self.file_sha256.get(..12).unwrap_or(&self.file_sha256)
+    }
     /// 渠道 The door it came through.
     pub fn door_zh(&self) -> &'static str {
         match self.door.as_str() {
             "cli" => "命令行",
             "upload" => "网页上传",
             "api" => "接口推送",
+            "demo" => "演示数据",
             _ => "其他",
         }
     }

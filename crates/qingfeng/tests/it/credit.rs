@@ -109,6 +109,11 @@ async fn department_staff_upload_a_file_on_the_page() {
         let html = r.text().await.unwrap();
         assert!(html.contains("read=2 stored=1 updated=0 duplicate=0 rejected=1"), "{}", app.backend);
         assert!(html.contains("第 2 行") || html.contains("uscc.check_digit"), "the rejected row is shown with its reason");
+        // The department's import list says who, when, through which door, how long, and the file's hash.
+        let list = staff.get(app.url("/console/credit/imports")).send().await.unwrap().text().await.unwrap();
+        for shown in ["网页上传", "已完成", "用时", "SHA-256", "cf.jsonl"] {
+            assert!(list.contains(shown), "{}: {shown} in {list}", app.backend);
+        }
         // No CSRF token, no import; a broken workbook gets a clear answer.
         let form = reqwest::multipart::Form::new()
             .text("kind", "cf")
