@@ -10,7 +10,7 @@ use qingfeng_platform::db::Db;
 use qingfeng_platform::pii::Pii;
 
 use super::reader::{RawRow, Unreadable};
-use super::{Lane, Rejected, Request, foreign_department, hash64, unreadable};
+use super::{Lane, Rejected, Request, check_row, hash64};
 use crate::model::ListKind;
 use crate::rules::kinds::{ValidListEntry, validate_list};
 use crate::rules::validate::Options;
@@ -28,20 +28,6 @@ pub fn prepare(county: &str, line: u64, valid: ValidListEntry, pii: &Pii) -> Pre
     PreparedListEntry { line, valid, subject_key, id_hash, id_enc, natural_key, content_hash, payload }
 }
 
-fn check(req: &Request, kind: ListKind, opts: &Options, item: Result<RawRow, Unreadable>) -> Result<(RawRow, ValidListEntry), Rejected> {
-    let raw = item.map_err(unreadable)?;
-    let values: Vec<&str> = raw.values.iter().map(String::as_str).collect();
-    let valid = validate_list(kind, &values, opts).map_err(|errs| Rejected {
-        line: raw.line,
-        errors: errs.into_iter().map(|e| (e.field, e.code, e.message)).collect(),
-        original: raw.original.clone(),
-    })?;
-    if let Some(rej) = foreign_department(req, raw.line, &valid.source_dept, &raw.original) {
-        return Err(rej);
-    }
-    Ok((raw, valid))
-}
-
 /// 名单条目 Entries of one list, through the one import driver ([`super::run`]).
 pub(crate) struct Entries(pub ListKind);
 
@@ -56,7 +42,7 @@ impl Lane for Entries {
         pii: &Pii,
         item: Result<RawRow, Unreadable>,
     ) -> Result<(RawRow, PreparedListEntry), Rejected> {
-        let (raw, valid) = check(req, self.0, opts, item)?;
+        let (raw, valid) = check_row(req, item, |v| validate_list(self.0, v, opts), |v: &ValidListEntry| &v.source_dept)?;
         let p = prepare(&req.county_code, raw.line, valid, pii);
         Ok((raw, p))
     }

@@ -252,14 +252,14 @@ pub(crate) trait Lane: Send + Sync + 'static {
     ) -> impl std::future::Future<Output = Result<store::BatchOutcome, AppError>> + Send + 'a;
 }
 
-/// 信用记录 Records of a catalog kind.
-struct Records;
+/// 信用记录 Records of one catalog kind.
+struct Records(crate::model::RecordKind);
 
 impl Lane for Records {
     type Item = Prepared;
     const COLLISION: &'static str = "与另一条记录的归集键哈希冲突，未覆盖已有记录，请联系管理员";
     fn prepare(&self, req: &Request, opts: &Options, pii: &Pii, item: Result<RawRow, Unreadable>) -> Result<(RawRow, Prepared), Rejected> {
-        let (raw, valid) = check(req, opts, item)?;
+        let (raw, valid) = check_row(req, item, |v| validate::validate(self.0, v, opts), |v: &Valid| &v.source_dept)?;
         let samr = req.market_regulation.contains(&valid.source_dept);
         let p = prepare(&req.county_code, raw.line, valid, pii, samr, req.today, &req.calendar);
         Ok((raw, p))
@@ -330,7 +330,7 @@ pub async fn run(
 ) -> Result<Summary, AppError> {
     match req.kind {
         ImportKind::List(list) => run_lane(db, pii, req, input, sink, progress, lists::Entries(list)).await,
-        ImportKind::Record(_) => run_lane(db, pii, req, input, sink, progress, Records).await,
+        ImportKind::Record(kind) => run_lane(db, pii, req, input, sink, progress, Records(kind)).await,
     }
 }
 
@@ -415,30 +415,29 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Validate one read row, or say why it is rejected.
-fn check(req: &Request, opts: &Options, item: Result<RawRow, Unreadable>) -> Result<(RawRow, Valid), Rejected> {
+/// Validate one read row (with the kind's own rules), or say why it is rejected: an
+/// unreadable row, its field errors, or another department's row.
+pub(crate) fn check_row<V>(
+    req: &Request,
+    item: Result<RawRow, Unreadable>,
+    validate: impl FnOnce(&[&str]) -> Result<V, Vec<RowError>>,
+    source_dept: impl Fn(&V) -> &str,
+) -> Result<(RawRow, V), Rejected> {
     let raw = item.map_err(unreadable)?;
     let values: Vec<&str> = raw.values.iter().map(String::as_str).collect();
-    let ImportKind::Record(kind) = req.kind else {
-        return Err(Rejected {
-            line: raw.line,
-            errors: vec![(String::new(), "row.invalid", "不是信用记录".into())],
-            original: raw.original,
-        });
-    };
-    let valid = validate::validate(kind, &values, opts).map_err(|errs: Vec<RowError>| Rejected {
+    let valid = validate(&values).map_err(|errs| Rejected {
         line: raw.line,
         errors: errs.into_iter().map(|e| (e.field, e.code, e.message)).collect(),
         original: raw.original.clone(),
     })?;
-    if let Some(rej) = foreign_department(req, raw.line, &valid.source_dept, &raw.original) {
+    if let Some(rej) = foreign_department(req, raw.line, source_dept(&valid), &raw.original) {
         return Err(rej);
     }
     Ok((raw, valid))
 }
 
 /// Department staff may send only their own department's rows.
-pub(crate) fn foreign_department(req: &Request, line: u64, source_dept: &str, original: &[String]) -> Option<Rejected> {
+fn foreign_department(req: &Request, line: u64, source_dept: &str, original: &[String]) -> Option<Rejected> {
     let dept = req.source_dept.as_ref().filter(|d| d.as_str() != source_dept)?;
     Some(Rejected {
         line,
@@ -448,7 +447,7 @@ pub(crate) fn foreign_department(req: &Request, line: u64, source_dept: &str, or
 }
 
 /// A row that could not be read, as a rejection.
-pub(crate) fn unreadable(u: Unreadable) -> Rejected {
+fn unreadable(u: Unreadable) -> Rejected {
     Rejected { line: u.line, errors: vec![(String::new(), "row.unreadable", u.message)], original: u.original }
 }
 
