@@ -819,7 +819,12 @@ async fn bench_cmd(cfg: &Config, clock: &Clock, cmd: BenchCmd) -> anyhow::Result
     // Scratch databases: dropped (PostgreSQL) or deleted with the directory (SQLite).
     let (pipeline, ceiling, _keep) = match &database {
         Some(url) => {
-            let (a, b) = (testing::postgres(url).await?, testing::postgres(url).await?);
+            let scratch = || async {
+                testing::postgres(url).await.with_context(|| {
+                    format!("无法在 --database 指定的 PostgreSQL（{}）上创建临时数据库", qingfeng_platform::db::mask_url(url))
+                })
+            };
+            let (a, b) = (scratch().await?, scratch().await?);
             (a.db.clone(), b.db.clone(), Some((a, b)))
         }
         None => {
