@@ -56,6 +56,9 @@ pub mod codes {
     /// Holiday calendar CSV: the same date is listed twice with different kinds.
     pub const CALENDAR_CONFLICT: &str = "calendar.conflict";
 
+    /// Telephone number: neither an 11-digit mobile number nor a fixed line with area code.
+    pub const PHONE_FORMAT: &str = "phone.format";
+
     /// `validate::Kind` from a string: unknown kind name.
     pub const VALIDATE_KIND: &str = "validate.kind";
 

@@ -14,6 +14,7 @@ pub mod deadline;
 pub mod division;
 pub mod error;
 pub mod money;
+pub mod phone;
 pub mod resident_id;
 pub mod uscc;
 pub mod validate;
@@ -23,5 +24,6 @@ pub use deadline::{CHINA_STANDARD_TIME, Deadline, DeadlineStatus, Period, due_da
 pub use division::{DivisionCode, DivisionLevel};
 pub use error::{IdError, Warning, codes};
 pub use money::Fen;
+pub use phone::Phone;
 pub use resident_id::{ResidentId, Sex, id_check_char};
 pub use uscc::{Uscc, UsccCategory, compose_uscc, gb11714_check_char, uscc_check_char};

@@ -75,6 +75,10 @@ pub struct Firing<'a> {
     /// Extra facts for the audit entry (an object). The fixed fields `from`, `to`,
     /// `event`, `due_at` and `legal_basis` are set by the machine and cannot be overridden.
     pub detail: serde_json::Value,
+    /// The deadline of the state entered when the module computes it from its own
+    /// configured limits (with their legal basis); it takes the place of the
+    /// transition's static [`Transition::deadline`].
+    pub due: Option<(Deadline, String)>,
 }
 
 impl Machine {
@@ -124,7 +128,13 @@ impl Machine {
         if moved == 0 {
             return Err(AppError::conflict("state.conflict", "该记录已被他人处理，请刷新后重试"));
         }
-        let deadline = t.deadline.map(|(p, _)| qingfeng_core::due_date(crate::clock::from_ms(f.now_ms), p, cal));
+        let (deadline, basis) = match f.due {
+            Some((d, basis)) => (Some(d), Some(basis)),
+            None => match t.deadline {
+                Some((p, basis)) => (Some(qingfeng_core::due_date(crate::clock::from_ms(f.now_ms), p, cal)), Some(basis.to_string())),
+                None => (None, None),
+            },
+        };
         // The caller's facts first, then the fixed fields, so these cannot be overridden.
         let mut detail = match f.detail {
             serde_json::Value::Object(extra) => extra,
@@ -136,7 +146,7 @@ impl Machine {
         detail.insert("event".into(), t.event.into());
         detail.remove("due_at");
         detail.remove("legal_basis");
-        if let (Some(d), Some((_, basis))) = (&deadline, t.deadline) {
+        if let (Some(d), Some(basis)) = (&deadline, basis) {
             detail.insert("due_at".into(), d.due_at.timestamp_millis().into());
             detail.insert("legal_basis".into(), basis.into());
         }
@@ -245,7 +255,7 @@ mod tests {
     const NOW: i64 = 1_726_797_600_000;
 
     fn firing<'a>(actor: &'a Actor, from: &'a str, event: &'a str, roles: &'a [Role], detail: serde_json::Value) -> Firing<'a> {
-        Firing { county_code: "410922", row_id: 7, from, event, actor, roles, now_ms: NOW, detail }
+        Firing { county_code: "410922", row_id: 7, from, event, actor, roles, now_ms: NOW, detail, due: None }
     }
 
     #[tokio::test]

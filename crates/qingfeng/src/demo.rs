@@ -62,6 +62,7 @@ const MEDIATION: &[&str] = &[
     "清丰县婚姻家庭纠纷人民调解委员会",
     "清丰县物业纠纷人民调解委员会",
     "清丰县消费纠纷人民调解委员会",
+    "清丰县行政争议调解中心",
 ];
 
 const BANKS: &[&str] = &[
@@ -152,6 +153,14 @@ const USERS: &[DemoUser] = &[
         scope: COUNTY,
         org: Some("清丰县婚姻家庭纠纷人民调解委员会"),
         id_number: Some("41092219450315002X"),
+    },
+    DemoUser {
+        username: "tjcg",
+        name: "城关镇调委会调解员王（演示）",
+        role: Role::Mediator,
+        scope: "410922100",
+        org: Some("城关镇人民政府"),
+        id_number: None,
     },
     DemoUser {
         username: "judge",

@@ -19,7 +19,7 @@ use tokio::sync::watch;
 
 /// The modules this build serves. Each system's crate adds itself here.
 pub fn modules() -> Vec<Arc<dyn Module>> {
-    vec![qingfeng_credit::module()]
+    vec![qingfeng_credit::module(), qingfeng_mediation::module()]
 }
 
 /// Open the database of `cfg`, migrate it, and load the county registry if the

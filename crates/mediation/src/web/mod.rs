@@ -1,0 +1,8 @@
+//! 页面与接口 The pages and API of the mediation module.
+
+use axum::Router;
+use qingfeng_platform::web::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
