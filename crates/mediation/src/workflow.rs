@@ -801,7 +801,8 @@ pub async fn run_timers(env: Env<'_>, county: &str) -> Result<TimerRun, AppError
         let mut s = select("c.due_at <= ");
         s.bind(env.now_ms).push(" AND c.state = ").bind(state).push(" ORDER BY c.due_at LIMIT 500");
         for case in s.fetch_all::<Case>(env.db).await? {
-            let input = ActionInput { reason: "超时未接受委派".into(), ..Default::default() };
+            let reason = if event == "expire" { "调解期限届满" } else { "超时未接受委派" };
+            let input = ActionInput { reason: reason.into(), ..Default::default() };
             match fire(env, &case, event, &input, &system, ALL_ROLES).await {
                 Ok(_) if event == "expire" => run.expired += 1,
                 Ok(_) => run.released += 1,

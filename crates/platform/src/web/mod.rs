@@ -409,11 +409,13 @@ async fn readyz(State(st): State<AppState>) -> Response {
 
 const APP_CSS: &str = include_str!("../../static/app.css");
 const FAVICON: &str = include_str!("../../static/favicon.svg");
+const DRAFT_JS: &str = include_str!("../../static/draft.js");
 
 async fn static_file(Path(file): Path<String>) -> Response {
     let (body, ctype) = match file.as_str() {
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         "favicon.svg" => (FAVICON, "image/svg+xml"),
+        "draft.js" => (DRAFT_JS, "text/javascript; charset=utf-8"),
         _ => return AppError::not_found("static.not_found", "文件不存在").into_response(),
     };
     ([(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()

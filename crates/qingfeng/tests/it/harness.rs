@@ -22,6 +22,15 @@ impl TestApp {
 
     /// Start with `credit_records` synthetic credit records of each kind in the demo.
     pub async fn start_with(tdb: TestDb, credit_records: u64) -> TestApp {
+        Self::start_full(tdb, credit_records, Clock::System).await
+    }
+
+    /// Start with the demo data on a clock the test moves (`state().clock.advance`).
+    pub async fn start_at(tdb: TestDb, clock: Clock) -> TestApp {
+        Self::start_full(tdb, 0, clock).await
+    }
+
+    async fn start_full(tdb: TestDb, credit_records: u64, clock: Clock) -> TestApp {
         let data_dir = tempfile::tempdir().unwrap();
         let cfg = Config {
             data_dir: data_dir.path().to_path_buf(),
@@ -30,11 +39,16 @@ impl TestApp {
             scheduler_tick_ms: 100,
             ..Config::default()
         };
-        let state = qingfeng::build_state_with(cfg, Clock::System, true, credit_records).await.unwrap();
+        let state = qingfeng::build_state_with(cfg, clock, true, credit_records).await.unwrap();
         let running = qingfeng::start(state, "127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", running.addr);
         let db = running.state.db.clone();
         TestApp { running: Some(running), base, db, backend: tdb.name, _data_dir: data_dir, _test_db: tdb }
+    }
+
+    /// The running server's state (database, clock, calendar).
+    pub fn state(&self) -> &qingfeng_platform::web::AppState {
+        &self.running.as_ref().unwrap().state
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -66,7 +80,7 @@ impl TestApp {
     /// The CSRF token in the form of the page at `path`.
     pub async fn csrf_from(&self, c: &reqwest::Client, path: &str) -> String {
         let html = c.get(self.url(path)).send().await.unwrap().text().await.unwrap();
-        extract_csrf(&html).unwrap_or_else(|| panic!("no csrf field on {path}"))
+        extract_csrf(&html).unwrap_or_else(|| panic!("no csrf field on {path}:\n{}", html.chars().take(3000).collect::<String>()))
     }
 
     pub async fn stop(mut self) {
