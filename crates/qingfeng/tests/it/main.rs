@@ -7,6 +7,7 @@ mod api;
 mod audit_chain;
 mod auth;
 mod browser;
+mod browser_mediation;
 mod cli;
 mod credit;
 mod credit_public;
