@@ -22,14 +22,20 @@ impl TestApp {
 
     /// Start with `credit_records` synthetic credit records of each kind in the demo.
     pub async fn start_with(tdb: TestDb, credit_records: u64) -> TestApp {
+        Self::start_configured(tdb, credit_records, |_| {}).await
+    }
+
+    /// Start with `configure` applied to the test configuration (secrets, limits…).
+    pub async fn start_configured(tdb: TestDb, credit_records: u64, configure: impl FnOnce(&mut Config)) -> TestApp {
         let data_dir = tempfile::tempdir().unwrap();
-        let cfg = Config {
+        let mut cfg = Config {
             data_dir: data_dir.path().to_path_buf(),
             database_url: tdb.url.clone(),
             bind: "127.0.0.1:0".into(),
             scheduler_tick_ms: 100,
             ..Config::default()
         };
+        configure(&mut cfg);
         let state = qingfeng::build_state_with(cfg, Clock::System, true, credit_records).await.unwrap();
         let running = qingfeng::start(state, "127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", running.addr);
@@ -87,6 +93,15 @@ pub async fn apps() -> Vec<TestApp> {
     let mut out = Vec::new();
     for tdb in testing::all().await.unwrap() {
         out.push(TestApp::start(tdb).await);
+    }
+    out
+}
+
+/// One app per configured backend, each with `configure` applied to its configuration.
+pub async fn apps_with(configure: impl Fn(&mut Config)) -> Vec<TestApp> {
+    let mut out = Vec::new();
+    for tdb in testing::all().await.unwrap() {
+        out.push(TestApp::start_configured(tdb, 0, &configure).await);
     }
     out
 }
