@@ -49,6 +49,13 @@ pub struct Config {
     /// integrated: the page matches name + ID number only, throttled, and says so. No
     /// provider ships with this build; a deployment that integrates one names it here.
     pub real_name_provider: String,
+    /// 综治平台共享密钥 The secret shared with the county 综治 platform: its pushes to
+    /// `POST /api/v1/mediation/inbound/zongzhi` are signed with it (HMAC-SHA256, see
+    /// `docs/exchange.md`). Empty = pushes from the 综治 platform are refused.
+    pub mediation_zongzhi_secret: String,
+    /// 法院调解平台共享密钥 The secret shared with the court mediation platform for
+    /// `POST /api/v1/mediation/inbound/court`. Empty = its status updates are refused.
+    pub mediation_court_secret: String,
     /// `tracing` filter, e.g. `info,sqlx=warn`.
     pub log: String,
 }
@@ -72,6 +79,8 @@ impl Default for Config {
             login_window_minutes: 15,
             scheduler_tick_ms: 1000,
             real_name_provider: String::new(),
+            mediation_zongzhi_secret: String::new(),
+            mediation_court_secret: String::new(),
             log: "info,sqlx=warn".into(),
         }
     }
@@ -116,6 +125,13 @@ impl Config {
                 self.county_code
             )));
         }
+        for (key, secret) in
+            [("mediation_zongzhi_secret", &self.mediation_zongzhi_secret), ("mediation_court_secret", &self.mediation_court_secret)]
+        {
+            if !secret.is_empty() && !(16..=256).contains(&secret.len()) {
+                return Err(ConfigError(format!("{key} 须为 16–256 个字符（留空则不接收该平台的推送）")));
+            }
+        }
         if self.session_hours <= 0 || self.max_concurrent_logins == 0 {
             return Err(ConfigError("session_hours 与 max_concurrent_logins 必须大于 0".into()));
         }
@@ -131,8 +147,10 @@ impl Config {
     pub fn display_masked(&self) -> String {
         let mut shown = self.clone();
         shown.database_url = crate::db::mask_url(&self.effective_database_url());
-        if !shown.pii_key.is_empty() {
-            shown.pii_key = "***".into();
+        for secret in [&mut shown.pii_key, &mut shown.mediation_zongzhi_secret, &mut shown.mediation_court_secret] {
+            if !secret.is_empty() {
+                *secret = "***".into();
+            }
         }
         let mut out = String::new();
         let v = serde_json::to_value(&shown).unwrap_or_default();
@@ -174,9 +192,28 @@ mod tests {
 
     #[test]
     fn masks_secrets() {
-        let cfg = Config { database_url: "postgres://u:pw@h/db".into(), pii_key: "c2VjcmV0".into(), ..Config::default() };
+        let cfg = Config {
+            database_url: "postgres://u:pw@h/db".into(),
+            pii_key: "c2VjcmV0".into(),
+            mediation_court_secret: "court-secret-0123456789".into(),
+            ..Config::default()
+        };
         let shown = cfg.display_masked();
         assert!(!shown.contains("pw@"));
         assert!(!shown.contains("c2VjcmV0"));
+        assert!(!shown.contains("court-secret") && shown.contains("mediation_court_secret = \"***\""), "{shown}");
+        assert!(shown.contains("mediation_zongzhi_secret = \"\""), "an empty secret is shown empty: {shown}");
+    }
+
+    #[test]
+    fn mediation_exchange_secrets_come_from_the_file_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("qingfeng.toml"), "mediation_zongzhi_secret = \"zongzhi-secret-0123456789\"\n").unwrap();
+        let cfg = Config::load(Some(dir.path())).unwrap();
+        assert_eq!(cfg.mediation_zongzhi_secret, "zongzhi-secret-0123456789");
+        assert_eq!(cfg.mediation_court_secret, "", "empty by default: the court platform is refused");
+        std::fs::write(dir.path().join("qingfeng.toml"), "mediation_court_secret = \"short\"\n").unwrap();
+        let e = Config::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(e.contains("mediation_court_secret") && e.contains("16"), "{e}");
     }
 }

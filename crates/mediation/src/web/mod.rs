@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod cases;
+pub mod exchange;
 pub mod intake;
 pub mod public;
 
@@ -17,7 +18,7 @@ use crate::rules::Rules;
 use crate::workflow::Env;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(intake::routes()).merge(cases::routes()).merge(public::routes()).merge(api::routes())
+    Router::new().merge(intake::routes()).merge(cases::routes()).merge(public::routes()).merge(api::routes()).merge(exchange::routes())
 }
 
 /// The working-day calendar as it stands now.

@@ -22,23 +22,29 @@ impl TestApp {
 
     /// Start with `credit_records` synthetic credit records of each kind in the demo.
     pub async fn start_with(tdb: TestDb, credit_records: u64) -> TestApp {
-        Self::start_full(tdb, credit_records, Clock::System).await
+        Self::start_full(tdb, credit_records, Clock::System, |_| {}).await
     }
 
     /// Start with the demo data on a clock the test moves (`state().clock.advance`).
     pub async fn start_at(tdb: TestDb, clock: Clock) -> TestApp {
-        Self::start_full(tdb, 0, clock).await
+        Self::start_full(tdb, 0, clock, |_| {}).await
     }
 
-    async fn start_full(tdb: TestDb, credit_records: u64, clock: Clock) -> TestApp {
+    /// Start with `configure` applied to the test configuration (secrets, limits…).
+    pub async fn start_configured(tdb: TestDb, credit_records: u64, configure: impl FnOnce(&mut Config)) -> TestApp {
+        Self::start_full(tdb, credit_records, Clock::System, configure).await
+    }
+
+    async fn start_full(tdb: TestDb, credit_records: u64, clock: Clock, configure: impl FnOnce(&mut Config)) -> TestApp {
         let data_dir = tempfile::tempdir().unwrap();
-        let cfg = Config {
+        let mut cfg = Config {
             data_dir: data_dir.path().to_path_buf(),
             database_url: tdb.url.clone(),
             bind: "127.0.0.1:0".into(),
             scheduler_tick_ms: 100,
             ..Config::default()
         };
+        configure(&mut cfg);
         let state = qingfeng::build_state_with(cfg, clock, true, credit_records).await.unwrap();
         let running = qingfeng::start(state, "127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", running.addr);
@@ -101,6 +107,15 @@ pub async fn apps() -> Vec<TestApp> {
     let mut out = Vec::new();
     for tdb in testing::all().await.unwrap() {
         out.push(TestApp::start(tdb).await);
+    }
+    out
+}
+
+/// One app per configured backend, each with `configure` applied to its configuration.
+pub async fn apps_with(configure: impl Fn(&mut Config)) -> Vec<TestApp> {
+    let mut out = Vec::new();
+    for tdb in testing::all().await.unwrap() {
+        out.push(TestApp::start_configured(tdb, 0, &configure).await);
     }
     out
 }

@@ -13,5 +13,6 @@ mod credit;
 mod credit_public;
 mod harness;
 mod mediation;
+mod mediation_exchange;
 mod ops;
 mod scope;
