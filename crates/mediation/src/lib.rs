@@ -38,6 +38,14 @@ pub const PERM_CASES: Permission = Permission {
     roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::TownshipStaff, Role::GridWorker, Role::Mediator, Role::TribunalJudge],
 };
 
+/// 法庭工作台 The tribunal's console: confirmation requests, paper requests, referrals.
+pub const PERM_COURT: Permission = Permission {
+    key: "mediation.court",
+    zh: "人民法庭工作台",
+    en: "Tribunal console",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::TribunalJudge],
+};
+
 /// 统计 The county's figures.
 pub const PERM_FIGURES: Permission = Permission {
     key: "mediation.figures",
@@ -56,12 +64,14 @@ pub const PERM_EXCHANGE: Permission = Permission {
 
 pub mod perms {
     use qingfeng_platform::auth::Permission;
-    pub const ALL: &[Permission] = &[super::PERM_INTAKE, super::PERM_CASES, super::PERM_FIGURES, super::PERM_EXCHANGE];
+    pub const ALL: &[Permission] = &[super::PERM_INTAKE, super::PERM_CASES, super::PERM_COURT, super::PERM_FIGURES, super::PERM_EXCHANGE];
 }
 
 const LINKS: &[ConsoleLink] = &[
     ConsoleLink { href: "/console/mediation/report", zh: "纠纷上报", en: "Report a dispute", permission: &PERM_INTAKE },
     ConsoleLink { href: "/console/mediation/cases", zh: "调解案件", en: "Mediation cases", permission: &PERM_CASES },
+    ConsoleLink { href: "/console/mediation/court", zh: "法庭工作台", en: "Tribunal console", permission: &PERM_COURT },
+    ConsoleLink { href: "/console/mediation/network", zh: "化解网络", en: "Resolution network", permission: &PERM_CASES },
     ConsoleLink { href: "/console/mediation/figures", zh: "诉源治理统计", en: "Dispute figures", permission: &PERM_FIGURES },
 ];
 

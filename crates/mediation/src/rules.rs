@@ -191,7 +191,7 @@ impl Rules {
     /// broken file from stopping the workflow.
     pub fn limit(&self, key: &str) -> (Period, String) {
         match self.limits.iter().find(|l| l.key == key) {
-            Some(l) => (l.period, format!("{}（{}）", l.legal_basis, l.zh)),
+            Some(l) => (l.period, format!("{}{}：{}", l.zh, l.period, l.legal_basis)),
             None => (Period::NaturalDays(30), format!("缺少时限配置 {key}")),
         }
     }

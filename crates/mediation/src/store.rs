@@ -88,9 +88,18 @@ impl Case {
     pub fn created_zh(&self) -> String {
         qingfeng_platform::clock::local_display(self.created_at)
     }
-    /// The deadline of the current state as a date and time (UTC+8), or empty.
+    /// The deadline of the current state in local time (UTC+8), or empty. A day-based
+    /// deadline ends at 24:00 of its last day (民法典 第203条), shown as such rather than
+    /// as 00:00 of the next day.
     pub fn due_zh(&self) -> String {
-        self.due_at.map(qingfeng_platform::clock::local_display).unwrap_or_default()
+        let Some(due) = self.due_at else { return String::new() };
+        let local = qingfeng_platform::clock::from_ms(due).with_timezone(&qingfeng_core::CHINA_STANDARD_TIME);
+        if local.format("%H:%M:%S").to_string() == "00:00:00" {
+            let last = local.date_naive().pred_opt().unwrap_or(local.date_naive());
+            format!("{last} 24:00")
+        } else {
+            local.format("%Y-%m-%d %H:%M").to_string()
+        }
     }
     /// Where the deadline stands at `now_ms`: 正常, 即将到期 (within `warn_ms`) or 已逾期.
     pub fn due_status(&self, now_ms: i64, warn_ms: i64) -> Option<DeadlineStatus> {
@@ -528,13 +537,45 @@ pub async fn user_in_county(db: &Db, county: &str, id: i64) -> Result<Option<Use
     Ok(qingfeng_platform::users::by_id(db, id).await?.filter(|u| u.county_code == county && !u.disabled))
 }
 
+/// 候选调解员 A person a case can be assigned to, with their register entry.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Candidate {
+    pub id: i64,
+    pub display_name: String,
+    pub role: String,
+    pub title: Option<String>,
+    pub specialities: Option<String>,
+    /// Open cases assigned to them now.
+    pub open_cases: i64,
+}
+
+impl Candidate {
+    /// Whether `category` is among the person's specialities.
+    pub fn knows(&self, category: &str) -> bool {
+        self.specialities.as_deref().unwrap_or("").split(',').any(|s| s.trim() == category)
+    }
+    /// The specialities in Chinese, joined.
+    pub fn specialities_zh(&self) -> String {
+        speciality_names(self.specialities.as_deref().unwrap_or(""))
+    }
+}
+
+/// Category keys (comma-separated) as their Chinese names.
+pub fn speciality_names(keys: &str) -> String {
+    let rules = Rules::shipped();
+    keys.split(',').map(str::trim).filter(|k| !k.is_empty()).map(|k| rules.category_zh(k)).collect::<Vec<_>>().join("、")
+}
+
+const OPEN_CASES: &str = "(SELECT COUNT(*) FROM mediation_cases oc WHERE oc.mediator_user_id = u.id AND oc.closed_at IS NULL)";
+
 /// The people a case can be assigned to: mediators of the body's organisation, the
 /// township's mediators and staff, and the village's grid worker.
-pub async fn candidates(db: &Db, case: &Case) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
-    let mut s = Sql::new(
-        "SELECT DISTINCT u.id, u.display_name, r.role FROM users u JOIN user_roles r ON r.user_id = u.id \
-         WHERE NOT u.disabled AND u.county_code = ",
-    );
+pub async fn candidates(db: &Db, case: &Case) -> Result<Vec<Candidate>, sqlx::Error> {
+    let mut s = Sql::new(&format!(
+        "SELECT DISTINCT u.id, u.display_name, r.role, m.title, m.specialities, {OPEN_CASES} AS open_cases \
+         FROM users u JOIN user_roles r ON r.user_id = u.id LEFT JOIN mediation_mediators m ON m.user_id = u.id \
+         WHERE NOT u.disabled AND u.county_code = "
+    ));
     s.bind(case.county_code.as_str()).push(" AND (");
     match (case.body_kind.as_str(), case.body_org_id) {
         ("village_committee", _) => {
@@ -555,12 +596,65 @@ pub async fn candidates(db: &Db, case: &Case) -> Result<Vec<(i64, String, String
         }
     }
     s.push(") ORDER BY u.id");
-    #[derive(sqlx::FromRow)]
-    struct C {
-        id: i64,
-        display_name: String,
-        role: String,
+    let mut rows = s.fetch_all::<Candidate>(db).await?;
+    // Someone who knows the field first, then the least loaded.
+    rows.sort_by_key(|c| (!c.knows(&case.category), c.open_cases, c.id));
+    rows.dedup_by_key(|c| c.id);
+    Ok(rows)
+}
+
+/// 调解员 A mediator in the register, with their organisation and load.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Mediator {
+    pub id: i64,
+    pub display_name: String,
+    pub org_name: Option<String>,
+    pub scope_division: String,
+    pub title: Option<String>,
+    pub specialities: Option<String>,
+    pub open_cases: i64,
+}
+
+impl Mediator {
+    pub fn specialities_zh(&self) -> String {
+        speciality_names(self.specialities.as_deref().unwrap_or(""))
     }
-    let rows = s.fetch_all::<C>(db).await?;
-    Ok(rows.into_iter().map(|c| (c.id, c.display_name, c.role)).collect())
+}
+
+/// Every person with the mediator role in the county, with their register entry.
+pub async fn mediators(db: &Db, county: &str) -> Result<Vec<Mediator>, sqlx::Error> {
+    let mut s = Sql::new(&format!(
+        "SELECT u.id, u.display_name, o.name AS org_name, u.scope_division, m.title, m.specialities, {OPEN_CASES} AS open_cases \
+         FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'mediator' \
+         LEFT JOIN organisations o ON o.id = u.org_id LEFT JOIN mediation_mediators m ON m.user_id = u.id \
+         WHERE NOT u.disabled AND u.county_code = "
+    ));
+    s.bind(county).push(" ORDER BY o.name, u.id");
+    s.fetch_all(db).await
+}
+
+/// Set a mediator's title and specialities (category keys, checked against the rules).
+pub async fn set_mediator(
+    tx: &mut Tx,
+    county: &str,
+    user_id: i64,
+    title: &str,
+    specialities: &[String],
+    is_demo: bool,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let rules = Rules::shipped();
+    if let Some(bad) = specialities.iter().find(|k| rules.category(k).is_none()) {
+        return Err(AppError::bad_request("mediation.speciality", format!("未知纠纷类型“{bad}”")));
+    }
+    if title.chars().count() > 50 {
+        return Err(AppError::bad_request("mediation.title", "职务不能超过50个字"));
+    }
+    tx.execute(
+        "INSERT INTO mediation_mediators (user_id, county_code, title, specialities, is_demo, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (user_id) DO UPDATE SET title = excluded.title, specialities = excluded.specialities, updated_at = excluded.updated_at",
+        &[Arg::Int(user_id), Arg::from(county), Arg::from(title.trim()), Arg::from(specialities.join(",")), Arg::Bool(is_demo), Arg::Int(now_ms)],
+    )
+    .await?;
+    Ok(())
 }

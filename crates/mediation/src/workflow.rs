@@ -448,7 +448,7 @@ pub async fn fire(env: Env<'_>, case: &Case, event: &str, input: &ActionInput, a
         "assign" => {
             let mid: i64 = input.mediator_user_id.trim().parse().map_err(|_| bad("mediation.mediator", "请选择调解员"))?;
             let candidates = store::candidates(env.db, case).await?;
-            if !candidates.iter().any(|c| c.0 == mid) {
+            if !candidates.iter().any(|c| c.id == mid) {
                 return Err(bad("mediation.mediator", "所选人员不是本案调解主体的调解员"));
             }
             set.push(("mediator_user_id", Arg::Int(mid)));

@@ -294,6 +294,18 @@ pub async fn load(db: &Db, pii: &Pii, _cfg: &Config, clock: &Clock) -> anyhow::R
         };
         users::create(db, pii, &new, &actor, now).await?;
     }
+    // The demo mediators in the register, with their specialities (演示数据).
+    let mut tx = db.begin().await?;
+    for (username, title, specialities) in [
+        ("mediator", "专职人民调解员（演示）", &["marriage_family", "neighbour"][..]),
+        ("tjcg", "乡镇调委会调解员（演示）", &["neighbour", "homestead", "contract", "village_affairs"][..]),
+    ] {
+        if let Some(u) = users::by_username(db, username).await? {
+            let keys: Vec<String> = specialities.iter().map(|s| (*s).to_string()).collect();
+            qingfeng_mediation::store::set_mediator(&mut tx, COUNTY, u.id, title, &keys, true, now).await?;
+        }
+    }
+    tx.commit().await?;
     // The demo grid worker looks after the grid of the village in their scope.
     if let Some(worker) = users::by_username(db, "grid01").await? {
         let scope = qingfeng_platform::auth::Scope::everything();

@@ -4,9 +4,11 @@
 
 use askama::Template;
 use axum::Router;
+use axum::extract::Multipart;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use qingfeng_platform::attachments::{self, Attachment, AttachmentStore, NewAttachment};
 use qingfeng_platform::auth::Role;
 use qingfeng_platform::listing::{ListParams, ListQuery, Page};
 use qingfeng_platform::users::User;
@@ -29,6 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/console/mediation/cases/{id}/followup", post(followup))
         .route("/console/mediation/cases/{id}/agreement", get(agreement))
         .route("/console/mediation/court", get(court_page))
+        .route("/console/mediation/cases/{id}/attachments", post(attach))
+        .route("/console/mediation/attachments/{id}", get(attachment))
 }
 
 /// The list's query string.
@@ -186,8 +190,9 @@ struct CasePage<'a> {
     sessions: Vec<Session>,
     notices: Vec<Notice>,
     history: Vec<audit::Entry>,
+    attachments: Vec<Attachment>,
     actions: Vec<ActionView>,
-    candidates: Vec<(i64, String, String)>,
+    candidates: Vec<store::Candidate>,
     due_status: String,
     can_followup: bool,
     error: Option<AppError>,
@@ -237,6 +242,7 @@ async fn case_view(st: &AppState, ctx: &Ctx, id: i64, error: Option<AppError>) -
         sessions: store::sessions(&st.db, id).await?,
         notices: store::notices_for_case(&st.db, id, false).await?,
         history: audit::history(&st.db, MACHINE.entity, &id.to_string(), 100).await?,
+        attachments: attachments::list_for_owner(&st.db, MACHINE.entity, id).await?,
         actions,
         candidates,
         due_status,
@@ -355,7 +361,7 @@ struct CourtPage<'a> {
 /// 法庭工作台 The tribunal's console: confirmation requests to accept and decide, paper
 /// requests, referrals awaiting filing, and recent decisions.
 async fn court_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let me = ctx.require(&PERM_CASES)?;
+    let me = ctx.require(&crate::PERM_COURT)?;
     let now = st.clock.now_ms();
     let params = ListParams::parse(&ListQuery { per_page: Some("50".into()), ..Default::default() }, store::CASE_SORT, "due")?;
     let mut groups = Vec::new();
@@ -371,4 +377,68 @@ async fn court_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Ap
     }
     let page = CourtPage { ctx: &ctx, title: ctx.pick("法庭工作台", "Tribunal console"), groups, can_figures: me.can(&PERM_FIGURES) };
     render_with(&page, None)
+}
+
+fn attachment_store(st: &AppState) -> AttachmentStore {
+    AttachmentStore::new(&st.cfg.data_dir, st.cfg.max_upload_mib.saturating_mul(1024 * 1024))
+}
+
+/// 附件 Add evidence (photos, documents) to a case the person can see.
+async fn attach(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, mut mp: Multipart) -> Result<Response, AppError> {
+    let me = ctx.require(&PERM_CASES)?;
+    let id = parse_id(&id)?;
+    let result = async {
+        let bad = |e: axum::extract::multipart::MultipartError| {
+            AppError::bad_request("request.form", format!("上传内容有误（{}）", e.body_text()))
+        };
+        let (mut csrf, mut name, mut mime, mut bytes) = (String::new(), String::new(), String::new(), Vec::new());
+        while let Some(field) = mp.next_field().await.map_err(bad)? {
+            match field.name().unwrap_or("") {
+                "csrf" => csrf = field.text().await.map_err(bad)?,
+                "file" => {
+                    name = field.file_name().unwrap_or("").to_string();
+                    mime = field.content_type().unwrap_or("").to_string();
+                    bytes = field.bytes().await.map_err(bad)?.to_vec();
+                }
+                _ => {}
+            }
+        }
+        ctx.check_csrf(&csrf)?;
+        let case = store::visible_case(&st.db, me, id).await?;
+        if bytes.is_empty() {
+            return Err(AppError::bad_request("mediation.file_empty", "请选择要上传的文件"));
+        }
+        let actor = qingfeng_platform::audit::Actor::User { id: me.id, username: me.username.clone() };
+        let new = NewAttachment {
+            county_code: &case.county_code,
+            owner_kind: MACHINE.entity,
+            owner_id: case.id,
+            filename: &name,
+            declared_mime: &mime,
+            bytes: &bytes,
+            actor: &actor,
+        };
+        attachment_store(&st).store(&st.db, st.clock.now_ms(), &new).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/console/mediation/cases/{id}#case-files")).into_response()),
+        Err(e) if e.status.is_client_error() && e.status != axum::http::StatusCode::NOT_FOUND => case_view(&st, &ctx, id, Some(e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// An attachment of a case, for those who may see the case.
+async fn attachment(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let me = ctx.require(&PERM_CASES)?;
+    let aid = parse_id(&id)?;
+    let not_found = || AppError::not_found("attachment.not_found", "附件不存在");
+    let a = attachments::get(&st.db, aid).await?.ok_or_else(not_found)?;
+    if a.owner_kind != MACHINE.entity || store::visible_case(&st.db, me, a.owner_id).await.is_err() {
+        return Err(not_found());
+    }
+    let (a, bytes) = attachment_store(&st).open(&st.db, aid, |_| true).await?;
+    let disposition = format!("attachment; filename*=UTF-8''{}", qingfeng_platform::web::urlencode(&a.filename));
+    Ok(([(axum::http::header::CONTENT_TYPE, a.mime.clone()), (axum::http::header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response())
 }

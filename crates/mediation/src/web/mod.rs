@@ -6,6 +6,7 @@ pub mod api;
 pub mod cases;
 pub mod exchange;
 pub mod intake;
+pub mod network;
 pub mod public;
 
 use axum::Router;
@@ -18,7 +19,13 @@ use crate::rules::Rules;
 use crate::workflow::Env;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(intake::routes()).merge(cases::routes()).merge(public::routes()).merge(api::routes()).merge(exchange::routes())
+    Router::new()
+        .merge(intake::routes())
+        .merge(cases::routes())
+        .merge(public::routes())
+        .merge(api::routes())
+        .merge(exchange::routes())
+        .merge(network::routes())
 }
 
 /// The working-day calendar as it stands now.

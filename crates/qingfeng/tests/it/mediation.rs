@@ -326,3 +326,70 @@ async fn bad_input_is_refused_in_chinese_and_nothing_is_stored() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn evidence_is_attached_for_those_who_see_the_case_and_the_register_guides_assignment() {
+    for app in apps().await {
+        let grid = app.login("grid01", PW).await;
+        let (_, page) = report(&app, &grid, &neighbour_dispute("grid")).await;
+        let code = tracking_code(&page);
+        let id = case_id(&app, &grid, &code).await;
+        // A photo from the phone, as multipart.
+        let csrf = app.csrf_from(&grid, &format!("/console/mediation/cases/{id}")).await;
+        let png = b"\x89PNG\r\n\x1a\n-test-image-".to_vec();
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .part("file", reqwest::multipart::Part::bytes(png.clone()).file_name("院墙.png").mime_str("image/png").unwrap());
+        let r = grid.post(app.url(&format!("/console/mediation/cases/{id}/attachments"))).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 303, "{}: {}", app.backend, r.text().await.unwrap());
+        let page = grid.get(app.url(&format!("/console/mediation/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+        let i = page.find("/console/mediation/attachments/").expect("the attachment is listed");
+        let link: String = page[i..].chars().take_while(|c| *c != '"').collect();
+        assert!(page.contains("院墙.png"), "{}", app.backend);
+        let got = grid.get(app.url(&link)).send().await.unwrap();
+        assert_eq!(got.status(), 200, "{}", app.backend);
+        assert_eq!(got.bytes().await.unwrap().to_vec(), png, "{}", app.backend);
+        // Someone who may not see the case may not see its files either.
+        let other = app.login("liuta", PW).await;
+        assert_eq!(other.get(app.url(&link)).send().await.unwrap().status(), 404, "{}", app.backend);
+        // A file that is not what it claims is refused with a reason.
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .part("file", reqwest::multipart::Part::bytes(b"MZ\x90\x00".to_vec()).file_name("a.png").mime_str("image/png").unwrap());
+        let r = grid.post(app.url(&format!("/console/mediation/cases/{id}/attachments"))).multipart(form).send().await.unwrap();
+        assert!(r.status().is_client_error(), "{}", app.backend);
+        assert!(r.text().await.unwrap().contains("attachment."), "{}", app.backend);
+
+        // The register: the county sets a speciality; the assign list puts that person first.
+        let county = app.login("county", PW).await;
+        let network = county.get(app.url("/console/mediation/network")).send().await.unwrap().text().await.unwrap();
+        assert!(network.contains("调解员名册") && network.contains("调解员李（演示）"), "{}", app.backend);
+        let tjcg = user_id(&app, "tjcg").await.to_string();
+        let csrf = app.csrf_from(&county, "/console/mediation/network").await;
+        let r = county
+            .post(app.url("/console/mediation/network"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("user_id", tjcg.as_str()),
+                ("title", "专职人民调解员"),
+                ("sp_neighbour", "1"),
+                ("sp_contract", "1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{}", app.backend);
+        let network = county.get(app.url("/console/mediation/network")).send().await.unwrap().text().await.unwrap();
+        assert!(network.contains("邻里纠纷、合同纠纷"), "{}: {network}", app.backend);
+        // Only county administrators keep the register.
+        let csrf = app.csrf_from(&grid, "/console/mediation/network").await;
+        let r = grid
+            .post(app.url("/console/mediation/network"))
+            .form(&[("csrf", csrf.as_str()), ("user_id", tjcg.as_str()), ("title", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{}", app.backend);
+        app.stop().await;
+    }
+}
