@@ -467,32 +467,43 @@ pub async fn notify(
     Ok(())
 }
 
-/// The people who act for a body: for a village committee the village's grid worker and
-/// the township's staff; for a township committee its staff and mediators; for an
-/// organisation (professional, centre, tribunal) its mediators and judges.
+/// Who belongs to the body handling `case`, as a condition on `users u` joined with
+/// `user_roles r`: for a village committee the village's grid worker and the township's
+/// `township_role` holders; for a township committee its staff and mediators; for an
+/// organisation (professional, centre, tribunal) its mediators and judges; else holders
+/// of `fallback`.
+fn body_people(case: &Case, township_role: &str, fallback: &str) -> Sql {
+    let mut s = Sql::new("");
+    match (case.body_kind.as_str(), case.body_org_id) {
+        ("village_committee", _) => {
+            s.push("(r.role = 'grid_worker' AND u.id IN (SELECT worker_user_id FROM grids WHERE village_code = ")
+                .bind(case.village_code.as_str())
+                .push(")) OR (r.role = ")
+                .bind(township_role)
+                .push(" AND u.scope_division = ")
+                .bind(case.township_code.as_str())
+                .push(")");
+        }
+        ("township_committee", _) => {
+            s.push("r.role IN ('township_staff', 'mediator') AND u.scope_division = ").bind(case.township_code.as_str());
+        }
+        (_, Some(org)) => {
+            s.push("r.role IN ('mediator', 'tribunal_judge') AND u.org_id = ").bind(org);
+        }
+        _ => {
+            s.push("r.role = ").bind(fallback);
+        }
+    }
+    s
+}
+
+/// The people told when a case reaches a body: its members (see [`body_people`]), with
+/// the township's staff for a village committee and the county administrators as the
+/// last resort.
 pub async fn body_handlers(tx: &mut Tx, case: &Case) -> Result<Vec<i64>, sqlx::Error> {
     let mut s =
         Sql::new("SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE NOT u.disabled AND u.county_code = ");
-    s.bind(case.county_code.as_str());
-    match (case.body_kind.as_str(), case.body_org_id) {
-        ("village_committee", _) => {
-            s.push(" AND ((r.role = 'grid_worker' AND u.id IN (SELECT worker_user_id FROM grids WHERE village_code = ")
-                .bind(case.village_code.as_str())
-                .push(")) OR (r.role = 'township_staff' AND u.scope_division = ")
-                .bind(case.township_code.as_str())
-                .push("))");
-        }
-        ("township_committee", _) => {
-            s.push(" AND r.role IN ('township_staff', 'mediator') AND u.scope_division = ").bind(case.township_code.as_str());
-        }
-        (_, Some(org)) => {
-            s.push(" AND r.role IN ('mediator', 'tribunal_judge') AND u.org_id = ").bind(org);
-        }
-        _ => {
-            s.push(" AND r.role = 'county_admin'");
-        }
-    }
-    s.push(" ORDER BY u.id");
+    s.bind(case.county_code.as_str()).push(" AND (").append(&body_people(case, "township_staff", "county_admin")).push(") ORDER BY u.id");
     #[derive(sqlx::FromRow)]
     struct Id {
         id: i64,
@@ -576,25 +587,7 @@ pub async fn candidates(db: &Db, case: &Case) -> Result<Vec<Candidate>, sqlx::Er
          FROM users u JOIN user_roles r ON r.user_id = u.id LEFT JOIN mediation_mediators m ON m.user_id = u.id \
          WHERE NOT u.disabled AND u.county_code = "
     ));
-    s.bind(case.county_code.as_str()).push(" AND (");
-    match (case.body_kind.as_str(), case.body_org_id) {
-        ("village_committee", _) => {
-            s.push("(r.role = 'grid_worker' AND u.id IN (SELECT worker_user_id FROM grids WHERE village_code = ")
-                .bind(case.village_code.as_str())
-                .push(")) OR (r.role = 'mediator' AND u.scope_division = ")
-                .bind(case.township_code.as_str())
-                .push(")");
-        }
-        ("township_committee", _) => {
-            s.push("r.role IN ('mediator', 'township_staff') AND u.scope_division = ").bind(case.township_code.as_str());
-        }
-        (_, Some(org)) => {
-            s.push("r.role IN ('mediator', 'tribunal_judge') AND u.org_id = ").bind(org);
-        }
-        _ => {
-            s.push("r.role = 'mediator'");
-        }
-    }
+    s.bind(case.county_code.as_str()).push(" AND (").append(&body_people(case, "mediator", "mediator"));
     s.push(") ORDER BY u.id");
     let mut rows = s.fetch_all::<Candidate>(db).await?;
     // Someone who knows the field first, then the least loaded.
