@@ -166,6 +166,36 @@ async fn from_a_grid_workers_phone_to_a_confirmed_agreement_an_escalation_and_a_
     open_case(&b, &app, &slow).await;
     assert_eq!(act(&b, "file", Some(("court_case_no", "（2026）豫0922民初88号"))).await, "已立案");
     shot(&b, "filed").await;
+
+    // 6. A citizen applies on the phone and follows the case with code and phone number.
+    b.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("section.hero")).await.unwrap();
+    b.goto(&app.url("/mediation")).await.unwrap();
+    fits_the_phone(&b, "the mediation landing page").await;
+    shot(&b, "landing").await;
+    b.find(Locator::Id("go-apply")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Id("intake-form")).await.unwrap();
+    let code = {
+        b.find(Locator::Id("category")).await.unwrap().select_by_value("consumer").await.unwrap();
+        b.find(Locator::Id("village_code")).await.unwrap().select_by_value("410922100201").await.unwrap();
+        b.find(Locator::Id("summary")).await.unwrap().send_keys("网购家电到货损坏，商家拒绝退换（演示）").await.unwrap();
+        b.find(Locator::Id("applicant_name")).await.unwrap().send_keys("孙演示").await.unwrap();
+        b.find(Locator::Id("applicant_phone")).await.unwrap().send_keys("13900000002").await.unwrap();
+        fits_the_phone(&b, "the application form").await;
+        b.find(Locator::Id("intake-submit")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Id("tracking-code")).await.unwrap().text().await.unwrap()
+    };
+    shot(&b, "applied").await;
+    b.goto(&app.url("/mediation/track")).await.unwrap();
+    b.find(Locator::Id("tracking_code")).await.unwrap().send_keys(&code).await.unwrap();
+    b.find(Locator::Id("track_phone")).await.unwrap().send_keys("139 0000 0002").await.unwrap();
+    b.find(Locator::Id("track-submit")).await.unwrap().click().await.unwrap();
+    let state = b.wait().for_element(Locator::Id("track-state")).await.unwrap().text().await.unwrap();
+    assert_eq!(state, "待分派");
+    let result = b.find(Locator::Id("track-result")).await.unwrap().text().await.unwrap();
+    assert!(result.contains("清丰县消费纠纷人民调解委员会"), "{result}");
+    fits_the_phone(&b, "the tracking page").await;
+    shot(&b, "tracked").await;
     b.close().await.unwrap();
     app.stop().await;
 }
