@@ -67,8 +67,8 @@ fn timing(name: &str, mut ms: Vec<f64>, matched: i64) -> Timing {
     }
 }
 
-/// A user held in memory for the benchmark (the queries only read these fields).
-fn user(id: i64, county: &str, role: Role, scope: &str) -> User {
+/// A user held in memory for the benchmark and tests (the queries only read these fields).
+pub fn memory_user(id: i64, county: &str, role: Role, scope: &str) -> User {
     User {
         id,
         county_code: county.to_string(),
@@ -109,18 +109,28 @@ async fn time_list(db: &Db, name: &str, u: &User, page: i64, q: Option<&str>, ru
 }
 
 /// Run the benchmark on `db` (fresh, migrated, with the county registry loaded).
-pub async fn run(db: &Db, county: &str, cases: u64, runs: usize, now_ms: i64, say: &(dyn Fn(&str) + Sync)) -> Result<BenchFigures, AppError> {
+pub async fn run(
+    db: &Db,
+    county: &str,
+    cases: u64,
+    runs: usize,
+    now_ms: i64,
+    say: &(dyn Fn(&str) + Sync),
+) -> Result<BenchFigures, AppError> {
     let generated = generate::generate(db, &GenOptions::new(county, cases, now_ms), say).await?;
-    say(&format!("generated {} cases in {:.1} s ({} open, {} overdue)", generated.cases, generated.seconds, generated.open, generated.overdue));
+    say(&format!(
+        "generated {} cases in {:.1} s ({} open, {} overdue)",
+        generated.cases, generated.seconds, generated.open, generated.overdue
+    ));
     // PostgreSQL's autovacuum analyses a table this size within a minute of the load;
     // do it now. SQLite gathers no statistics unless asked, and the platform does not
     // ask, so it is measured as it runs.
     if matches!(db, Db::Postgres(_)) {
         db.execute("ANALYZE mediation_cases", &[]).await?;
     }
-    let county_admin = user(1, county, Role::CountyAdmin, county);
+    let county_admin = memory_user(1, county, Role::CountyAdmin, county);
     let township = format!("{county}100");
-    let staff = user(2, county, Role::TownshipStaff, &township);
+    let staff = memory_user(2, county, Role::TownshipStaff, &township);
     let mut queries = Vec::new();
     let first = time_list(db, "county_list_page1", &county_admin, 1, None, runs).await?;
     let deep_page = (first.matched / 20 / 2).max(1);
@@ -135,7 +145,14 @@ pub async fn run(db: &Db, county: &str, cases: u64, runs: usize, now_ms: i64, sa
     }
     let lists_p99_max_ms = queries.iter().map(|q| q.p99_ms).fold(0.0, f64::max);
 
-    let ctx = Ctx { lang: Lang::Zh, session: None, prelogin: "bench".into(), path: "/console/mediation/figures".into(), ip: String::new(), session_cookie: None };
+    let ctx = Ctx {
+        lang: Lang::Zh,
+        session: None,
+        prelogin: "bench".into(),
+        path: "/console/mediation/figures".into(),
+        ip: String::new(),
+        session_cookie: None,
+    };
     let year = figures::year_of(now_ms);
     let fig_runs = (runs / 4).max(10);
     let mut page_worst: f64 = 0.0;
@@ -162,7 +179,11 @@ pub async fn run(db: &Db, county: &str, cases: u64, runs: usize, now_ms: i64, sa
                 return Err(AppError::internal("empty figures page"));
             }
         }
-        let (c, r, p) = (timing(&format!("{name}_compute"), compute_ms, matched), timing(&format!("{name}_render"), render_ms, matched), timing(&format!("{name}_page"), page_ms, matched));
+        let (c, r, p) = (
+            timing(&format!("{name}_compute"), compute_ms, matched),
+            timing(&format!("{name}_render"), render_ms, matched),
+            timing(&format!("{name}_page"), page_ms, matched),
+        );
         say(&format!("{name}: compute p99 {:.1} ms, render p99 {:.1} ms, page p99 {:.1} ms", c.p99_ms, r.p99_ms, p.p99_ms));
         page_worst = page_worst.max(p.p99_ms);
         queries.extend([c, r, p]);

@@ -2,7 +2,7 @@
 //! year or for all time, in one scope (the county, or one township for its staff):
 //! county totals and rows per township, per handling body and per grid worker.
 //!
-//! One aggregate query reads the cases once, grouped by (township, body, grid channel,
+//! One aggregate query reads the cases once, grouped by (township, body, channel,
 //! reporter); the three breakdowns and the totals are folded from its rows here, so they
 //! always add up. A second aggregate query counts the overdue open cases (a snapshot at
 //! `now`, through the deadline index). The definitions below are the ones the county
@@ -285,7 +285,7 @@ impl Figures {
 struct Group {
     township: String,
     body_name: String,
-    grid: i64,
+    channel: String,
     reporter: Option<i64>,
     #[sqlx(flatten)]
     counts: Counts,
@@ -303,22 +303,29 @@ fn sum(cond: &str, value: &str, name: &str) -> String {
     format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN {value} ELSE 0 END), 0) AS BIGINT) AS {name}")
 }
 
-const GROUP_KEYS: &str = "c.township_code AS township, c.body_name AS body_name, \
-    CAST(CASE WHEN c.channel = 'grid' THEN 1 ELSE 0 END AS BIGINT) AS grid, \
-    CASE WHEN c.channel = 'grid' THEN c.reporter_user_id END AS reporter";
+/// The group keys: plain columns, in the order of the `mediation_cases_figures` index
+/// (migration 0201), so that SQLite aggregates while it walks the index, without a sort.
+const GROUP_KEYS: &str = "c.township_code AS township, c.body_name AS body_name, c.channel AS channel, c.reporter_user_id AS reporter";
+const GROUP_BY: &str = " GROUP BY c.township_code, c.body_name, c.channel, c.reporter_user_id";
 
-/// The aggregate SQL for `period` (everything but the scope condition and GROUP BY).
-fn period_select(period: Period) -> (String, Option<(i64, i64)>) {
-    // The bounds are integers computed here from a parsed year, never user text.
-    let (cur, prev, bounds) = match period {
+/// The aggregate SQL for `period`, up to the county condition. The period is a condition
+/// inside each sum, not a range in WHERE: a range on `created_at` would steer the planner
+/// to the date index and a sort of two years of rows, while the whole covering index
+/// streams faster. The bounds are integers computed here from a parsed year, never text.
+fn period_select(period: Period) -> String {
+    let (cur, prev) = match period {
         Period::Year(y) => {
             let (prev_start, start, end) = (year_start_ms(y - 1), year_start_ms(y), year_start_ms(y + 1));
-            (format!("c.created_at >= {start}"), format!("c.created_at < {start}"), Some((prev_start, end)))
+            (
+                format!("c.created_at >= {start} AND c.created_at < {end}"),
+                format!("c.created_at >= {prev_start} AND c.created_at < {start}"),
+            )
         }
-        Period::All => ("1 = 1".to_string(), "1 = 0".to_string(), None),
+        Period::All => ("1 = 1".to_string(), "1 = 0".to_string()),
     };
     let cur_and = |cond: &str| format!("{cur} AND ({cond})");
     let litigation = "c.state IN ('referred', 'filed')";
+    let timed = "c.outcome = 'resolved' AND c.agreement_at IS NOT NULL AND c.mediation_started_at IS NOT NULL";
     let columns = [
         sum(&cur, "1", "registered"),
         sum(&cur_and("c.agreement_at IS NOT NULL"), "1", "agreed"),
@@ -328,37 +335,26 @@ fn period_select(period: Period) -> (String, Option<(i64, i64)>) {
         sum(&cur_and(&format!("c.court_case_no LIKE '%{}%' OR c.state = 'paper_issued'", model::CASE_NO_PAPER)), "1", "papers"),
         sum(&cur_and(litigation), "1", "litigation"),
         sum(&format!("{prev} AND {litigation}"), "1", "litigation_prev"),
-        sum(
-            &cur_and("c.outcome = 'resolved' AND c.agreement_at IS NOT NULL AND c.mediation_started_at IS NOT NULL"),
-            "c.agreement_at - c.mediation_started_at",
-            "duration_ms",
-        ),
-        sum(
-            &cur_and("c.outcome = 'resolved' AND c.agreement_at IS NOT NULL AND c.mediation_started_at IS NOT NULL"),
-            "1",
-            "duration_cases",
-        ),
+        sum(&cur_and(timed), "c.agreement_at - c.mediation_started_at", "duration_ms"),
+        sum(&cur_and(timed), "1", "duration_cases"),
         "CAST(0 AS BIGINT) AS overdue".to_string(),
         sum(&cur_and("c.is_demo"), "1", "demo"),
     ];
-    (format!("SELECT {GROUP_KEYS}, {} FROM mediation_cases c WHERE c.county_code = ", columns.join(", ")), bounds)
+    format!("SELECT {GROUP_KEYS}, {} FROM mediation_cases c WHERE c.county_code = ", columns.join(", "))
 }
 
-/// The groups of `scope` in `period`, and the overdue groups at `now_ms`.
+/// The groups of `scope` in `period` (groups with nothing in the period left out), and
+/// the overdue groups at `now_ms`.
 async fn groups(db: &Db, scope: &FigureScope, period: Period, now_ms: i64) -> Result<Vec<Group>, sqlx::Error> {
-    let (select, bounds) = period_select(period);
-    let mut s = Sql::new(&select);
+    let mut s = Sql::new(&period_select(period));
     s.bind(scope.county_code.as_str());
-    if let Some((from, to)) = bounds {
-        s.push(" AND c.created_at >= ").bind(from).push(" AND c.created_at < ").bind(to);
-    }
     if let Some(t) = &scope.township {
         s.push(" AND c.township_code = ").bind(t.as_str());
     }
-    s.push(" GROUP BY 1, 2, 3, 4");
+    s.push(GROUP_BY);
     let mut out: Vec<Group> = s.fetch_all(db).await?;
+    out.retain(|g| g.counts != Counts::default());
 
-    let zero = |name: &str| format!("CAST(0 AS BIGINT) AS {name}");
     let zeros: Vec<String> = [
         "registered",
         "agreed",
@@ -372,7 +368,7 @@ async fn groups(db: &Db, scope: &FigureScope, period: Period, now_ms: i64) -> Re
         "duration_cases",
     ]
     .iter()
-    .map(|n| zero(n))
+    .map(|n| format!("CAST(0 AS BIGINT) AS {n}"))
     .collect();
     let mut o = Sql::new(&format!(
         "SELECT {GROUP_KEYS}, {}, CAST(COUNT(*) AS BIGINT) AS overdue, CAST(0 AS BIGINT) AS demo FROM mediation_cases c \
@@ -383,7 +379,7 @@ async fn groups(db: &Db, scope: &FigureScope, period: Period, now_ms: i64) -> Re
     if let Some(t) = &scope.township {
         o.push(" AND c.township_code = ").bind(t.as_str());
     }
-    o.push(" GROUP BY 1, 2, 3, 4");
+    o.push(GROUP_BY);
     out.extend(o.fetch_all::<Group>(db).await?);
     Ok(out)
 }
@@ -407,9 +403,8 @@ async fn user_names(db: &Db, ids: &[i64]) -> Result<BTreeMap<i64, String>, sqlx:
 
 /// Every year's court intake for the county, newest first, with year-over-year change.
 pub async fn court_intake(db: &Db, county: &str) -> Result<Vec<IntakeYear>, sqlx::Error> {
-    let mut s = Sql::new(
-        "SELECT year, civil_cases, source, entered_by, is_demo, updated_at FROM mediation_court_intake WHERE county_code = ",
-    );
+    let mut s =
+        Sql::new("SELECT year, civil_cases, source, entered_by, is_demo, updated_at FROM mediation_court_intake WHERE county_code = ");
     s.bind(county).push(" ORDER BY year");
     let rows: Vec<CourtIntake> = s.fetch_all(db).await?;
     let mut out: Vec<IntakeYear> = Vec::with_capacity(rows.len());
@@ -432,7 +427,7 @@ pub async fn compute(db: &Db, scope: &FigureScope, period: Period, now_ms: i64) 
         total.add(&g.counts);
         by_township.entry(g.township.clone()).or_default().add(&g.counts);
         by_body.entry(g.body_name.clone()).or_default().add(&g.counts);
-        if g.grid == 1 {
+        if g.channel == "grid" {
             by_worker.entry(g.reporter).or_default().add(&g.counts);
         }
     }
@@ -489,11 +484,9 @@ pub fn check_intake(year: &str, civil_cases: &str, source: &str, current: i32) -
         .filter(|y| (2000..=current).contains(y))
         .ok_or_else(|| AppError::bad_request("mediation.intake_year", format!("收案年份须为 2000 至 {current} 之间的年份")))?;
     let raw = civil_cases.trim().replace([',', '，'], "");
-    let n: i64 = raw
-        .parse()
-        .ok()
-        .filter(|n| (0..=10_000_000).contains(n))
-        .ok_or_else(|| AppError::bad_request("mediation.intake_cases", format!("民事收案数须为 0 至 10000000 的整数，收到“{}”", civil_cases.trim())))?;
+    let n: i64 = raw.parse().ok().filter(|n| (0..=10_000_000).contains(n)).ok_or_else(|| {
+        AppError::bad_request("mediation.intake_cases", format!("民事收案数须为 0 至 10000000 的整数，收到“{}”", civil_cases.trim()))
+    })?;
     let source = source.trim();
     if source.chars().count() < 2 || source.chars().count() > 100 {
         return Err(AppError::bad_request("mediation.intake_source", "请写明数据来源（2至100个字），如：清丰县人民法院司法统计报表"));
@@ -511,7 +504,8 @@ pub async fn set_court_intake(
 ) -> Result<(), AppError> {
     use qingfeng_platform::sql::Arg;
     let mut tx = db.begin().await?;
-    let mut s = Sql::new("SELECT year, civil_cases, source, entered_by, is_demo, updated_at FROM mediation_court_intake WHERE county_code = ");
+    let mut s =
+        Sql::new("SELECT year, civil_cases, source, entered_by, is_demo, updated_at FROM mediation_court_intake WHERE county_code = ");
     s.bind(county).push(" AND year = ").bind(i64::from(input.year));
     let before: Option<CourtIntake> = tx.fetch_all::<CourtIntake>(&s).await?.into_iter().next();
     tx.execute(

@@ -92,10 +92,27 @@ const CHANNEL_WEIGHTS: &[(&str, u32)] =
 /// Short descriptions per category (no names, no numbers of real people).
 fn story(category: &str, pick: usize) -> &'static str {
     let options: &[&str] = match category {
-        "neighbour" => &["相邻两户因宅前排水沟堵塞发生争执", "邻居间因院墙滴水问题产生矛盾", "邻里因通行道路被堆放杂物阻挡发生纠纷", "邻居间因树木遮挡采光发生争执"],
-        "marriage_family" => &["夫妻因家庭琐事长期不和，一方要求调解", "兄弟姐妹间因老人赡养费用分担发生纠纷", "家庭成员因分家析产意见不一", "婆媳之间因生活琐事产生矛盾"],
-        "homestead" => &["两户因宅基地界址不清发生争执", "翻建房屋时因占用公共空地产生纠纷", "兄弟间因父母遗留宅院分配发生矛盾", "相邻宅基地建房高度引发纠纷"],
-        "damages" => &["家畜损坏邻户庄稼，双方就赔偿数额发生争执", "施工造成邻户房屋墙体开裂，要求赔偿", "宠物咬伤他人，双方就医药费协商不成"],
+        "neighbour" => &[
+            "相邻两户因宅前排水沟堵塞发生争执",
+            "邻居间因院墙滴水问题产生矛盾",
+            "邻里因通行道路被堆放杂物阻挡发生纠纷",
+            "邻居间因树木遮挡采光发生争执",
+        ],
+        "marriage_family" => &[
+            "夫妻因家庭琐事长期不和，一方要求调解",
+            "兄弟姐妹间因老人赡养费用分担发生纠纷",
+            "家庭成员因分家析产意见不一",
+            "婆媳之间因生活琐事产生矛盾",
+        ],
+        "homestead" => &[
+            "两户因宅基地界址不清发生争执",
+            "翻建房屋时因占用公共空地产生纠纷",
+            "兄弟间因父母遗留宅院分配发生矛盾",
+            "相邻宅基地建房高度引发纠纷",
+        ],
+        "damages" => {
+            &["家畜损坏邻户庄稼，双方就赔偿数额发生争执", "施工造成邻户房屋墙体开裂，要求赔偿", "宠物咬伤他人，双方就医药费协商不成"]
+        }
         "contract" => &["农资赊销货款到期未付引发纠纷", "房屋租赁合同到期押金退还发生争议", "农机作业费用结算产生分歧"],
         "business" => &["合伙经营养殖场散伙清算发生分歧", "个体商户之间因供货质量发生争议"],
         "land_forest" => &["承包地边界争议，双方各执一词", "土地流转租金支付发生纠纷", "林木归属不清引发争执"],
@@ -341,7 +358,7 @@ fn draw(rng: &mut StdRng, reg: &Registry, rules: &Rules, numbers: &mut Numbers, 
         ..GenCase::default()
     };
     if matches!(category, "contract" | "damages" | "labour" | "migrant_wages" | "traffic" | "medical" | "business") {
-        c.amount_fen = Some(rng.random_range(5..800i64) * 100_00);
+        c.amount_fen = Some(rng.random_range(5..800i64) * 10_000);
     }
     // Where the shipped routing rules send it.
     let route = rules.route(category, channel, &v.code);
@@ -645,7 +662,9 @@ pub async fn generate(db: &Db, opts: &GenOptions, say: &(dyn Fn(&str) + Sync)) -
         .await?;
         if index + n >= opts.cases {
             // Later real numbers continue after the demo ones.
-            for ((year, kind), last) in numbers.next.iter().filter(|((_, k), _)| [model::CASE_NO_CONFIRMATION, model::CASE_NO_PAPER].contains(k)) {
+            for ((year, kind), last) in
+                numbers.next.iter().filter(|((_, k), _)| [model::CASE_NO_CONFIRMATION, model::CASE_NO_PAPER].contains(k))
+            {
                 tx.execute(
                     "INSERT INTO mediation_case_numbers (county_code, year, kind, last_seq) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (county_code, year, kind) DO UPDATE SET last_seq = CASE WHEN excluded.last_seq > \

@@ -120,7 +120,9 @@ fn cases(now: i64) -> Vec<T> {
         // 4. grid without a recorded reporter: failed and referred.
         T { outcome: Some("failed"), ..t(CHENGGUAN, "grid", A, "referred", y26 + 3 * DAY) },
         // 5. online: failed and filed.
-        T { outcome: Some("failed"), court_case_no: Some("（2026）豫0922民初5号"), ..t(CHENGGUAN, "online", B, "filed", y26 + 4 * DAY) },
+        T {
+            outcome: Some("failed"), court_case_no: Some("（2026）豫0922民初5号"), ..t(CHENGGUAN, "online", B, "filed", y26 + 4 * DAY)
+        },
         // 6. grid, reporter 8: still mediating, past its deadline.
         T { reporter: Some(8), due_at: Some(now - DAY), ..t(LIUTA, "grid", LT, "mediating", y26 + 5 * DAY) },
         // 7. hotline: withdrawn; demo data.
@@ -136,6 +138,8 @@ fn cases(now: i64) -> Vec<T> {
     ]
 }
 
+/// The expected counts in the order the county reports them.
+#[allow(clippy::too_many_arguments)]
 fn counts(
     registered: i64,
     agreed: i64,
@@ -340,5 +344,32 @@ async fn the_generator_writes_a_plausible_marked_history() {
         let s = Sql::new("SELECT COUNT(*) FROM mediation_cases WHERE category IN ('neighbour', 'marriage_family', 'homestead')");
         let top = s.fetch_i64(db).await.unwrap();
         assert!(top > 1500, "{}: {top}", tdb.name);
+    }
+}
+
+#[tokio::test]
+async fn case_search_ignores_ascii_case_on_both_databases() {
+    use qingfeng_platform::listing::{ListParams, ListQuery};
+    let now = year_start_ms(2026) + 333 * DAY;
+    for tdb in testing::all().await.unwrap() {
+        let db = &tdb.db;
+        for (i, c) in cases(now).iter().enumerate() {
+            insert(db, i, c).await;
+        }
+        let admin = crate::bench::memory_user(1, COUNTY, qingfeng_platform::auth::Role::CountyAdmin, COUNTY);
+        let staff = crate::bench::memory_user(2, COUNTY, qingfeng_platform::auth::Role::TownshipStaff, LIUTA);
+        let find = |u: &qingfeng_platform::users::User, q: &str| {
+            let raw = ListQuery { q: Some(q.to_string()), ..ListQuery::default() };
+            let p = ListParams::parse(&raw, crate::store::CASE_SORT, "-created").unwrap();
+            let u = u.clone();
+            async move { crate::store::list_cases(db, &u, &crate::store::CaseFilter::default(), &p).await.unwrap().total }
+        };
+        assert_eq!(find(&admin, "测试").await, 11, "{}: Chinese, no case", tdb.name);
+        assert_eq!(find(&admin, "tjtest0001").await, 1, "{}: ASCII in any case", tdb.name);
+        assert_eq!(find(&admin, "TJTEST000").await, 10, "{}", tdb.name);
+        assert_eq!(find(&admin, "诉前调确").await, 1, "{}: court case number", tdb.name);
+        assert_eq!(find(&admin, "消费纠纷").await, 3, "{}: body name", tdb.name);
+        assert_eq!(find(&admin, "100%").await, 0, "{}: wildcards are literal", tdb.name);
+        assert_eq!(find(&staff, "测试").await, 4, "{}: within the township", tdb.name);
     }
 }

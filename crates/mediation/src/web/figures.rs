@@ -163,7 +163,14 @@ fn rows(rows: &[Row], limit: usize) -> Vec<RowView> {
 }
 
 /// The page for `f`, rendered (public for the benchmark, which times it).
-pub fn render_page<'a>(ctx: &'a Ctx, f: &Figures, current_year: i32, can_enter: bool, error: Option<AppError>, saved: bool) -> FiguresPage<'a> {
+pub fn render_page<'a>(
+    ctx: &'a Ctx,
+    f: &Figures,
+    current_year: i32,
+    can_enter: bool,
+    error: Option<AppError>,
+    saved: bool,
+) -> FiguresPage<'a> {
     let t = &f.total;
     let chart_townships = Chart::new(
         f.townships
@@ -189,7 +196,12 @@ pub fn render_page<'a>(ctx: &'a Ctx, f: &Figures, current_year: i32, can_enter: 
     let mut years_items = Vec::new();
     if let Some(y) = f.period.year() {
         years_items.push((format!("{}年进入诉讼", y - 1), t.litigation_prev, 0, t.litigation_prev.to_string()));
-        years_items.push((format!("{y}年进入诉讼"), t.litigation, 0, format!("{} 同比 {}", t.litigation, signed_pct(t.litigation_change()))));
+        years_items.push((
+            format!("{y}年进入诉讼"),
+            t.litigation,
+            0,
+            format!("{} 同比 {}", t.litigation, signed_pct(t.litigation_change())),
+        ));
         if let Some(c) = f.court_for_year() {
             if let Some(p) = c.prev {
                 years_items.push((format!("{}年法院民事收案", y - 1), p, 0, p.to_string()));

@@ -11,5 +11,6 @@ mod cli;
 mod credit;
 mod credit_public;
 mod harness;
+mod mediation_figures;
 mod ops;
 mod scope;
