@@ -15,3 +15,9 @@ CREATE INDEX mediation_cases_figures ON mediation_cases(
     county_code, township_code, body_name, channel, reporter_user_id,
     created_at, state, outcome, agreement_at, mediation_started_at, court_case_no, is_demo
 );
+
+-- 案件检索 The SQLite twin adds a trigram full-text index (FTS5) for the case list's
+-- search. PostgreSQL has no FTS5; its search scans (strpos / ILIKE, see
+-- crates/mediation/src/store.rs), which a parallel sequential scan keeps within the goal
+-- at 100k cases (docs/benchmarks.md). pg_trgm would need an extension and a locale that
+-- treats Chinese characters as word characters, so it is not assumed here.

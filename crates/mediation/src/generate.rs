@@ -334,15 +334,28 @@ impl Numbers {
     }
 }
 
-/// The life of one case, drawn.
-fn draw(rng: &mut StdRng, reg: &Registry, rules: &Rules, numbers: &mut Numbers, opts: &GenOptions, index: u64, salt: u64) -> GenCase {
+/// When a case was registered: slightly more cases in recent years (the grid network grew).
+fn draw_created(rng: &mut StdRng, opts: &GenOptions) -> i64 {
+    let age = rng.random_range(0.0f64..1.0).powf(1.15) * opts.span_days as f64;
+    opts.now_ms - (age * DAY as f64) as i64 - 60_000
+}
+
+/// The life of one case registered at `created`, drawn.
+#[allow(clippy::too_many_arguments)]
+fn draw(
+    rng: &mut StdRng,
+    reg: &Registry,
+    rules: &Rules,
+    numbers: &mut Numbers,
+    opts: &GenOptions,
+    index: u64,
+    salt: u64,
+    created: i64,
+) -> GenCase {
     let now = opts.now_ms;
     let v = &reg.villages[rng.random_range(0..reg.villages.len())];
     let category = weighted(rng, CATEGORY_WEIGHTS);
     let channel = weighted(rng, CHANNEL_WEIGHTS);
-    // Slightly more cases in recent years (the grid network grew).
-    let age = rng.random_range(0.0f64..1.0).powf(1.15) * opts.span_days as f64;
-    let created = now - (age * DAY as f64) as i64 - 60_000;
     let pick = rng.random_range(0..16usize);
     let mut c = GenCase {
         tracking_code: tracking_code(index, salt),
@@ -603,10 +616,17 @@ pub async fn generate(db: &Db, opts: &GenOptions, say: &(dyn Fn(&str) + Sync)) -
     let salt = opts.seed.wrapping_mul(0x0100_0000_01B3) ^ (opts.now_ms as u64);
     let mut sum = GenSummary::default();
     let county = opts.county_code.as_str();
+    // Cases are stored in the order they were registered, as a live system stores them
+    // (ids grow with time, so the table is laid out in time order).
+    let mut created: Vec<i64> = (0..opts.cases).map(|_| draw_created(&mut rng, opts)).collect();
+    created.sort_unstable();
     let mut index = 0u64;
     while index < opts.cases {
         let n = (opts.cases - index).min(CHUNK as u64);
-        let batch: Vec<GenCase> = (0..n).map(|i| draw(&mut rng, &reg, rules, &mut numbers, opts, index + i, salt)).collect();
+        let batch: Vec<GenCase> = (index..index + n)
+            .zip(created.iter().skip(index as usize))
+            .map(|(i, at)| draw(&mut rng, &reg, rules, &mut numbers, opts, i, salt, *at))
+            .collect();
         for c in &batch {
             if c.outcome == Some("resolved") {
                 sum.resolved += 1;

@@ -392,15 +392,24 @@ pub async fn list_cases(db: &Db, user: &User, f: &CaseFilter, params: &ListParam
 const SEARCH_COLUMNS: &[&str] = &["c.tracking_code", "c.summary", "c.body_name", "c.court_case_no", "c.external_ref"];
 
 /// `q` appears in one of [`SEARCH_COLUMNS`], ignoring ASCII case, as the platform's
-/// `Where::contains_any` would say — but without `LOWER()` on every value of every row,
-/// which doubled the cost of a search at 100k cases (docs/benchmarks.md). Text without
-/// ASCII letters (most Chinese searches) has no case: a plain substring test (`instr` /
-/// `strpos`) answers. Text with letters uses SQLite's `LIKE` (ASCII case-insensitive
-/// already) or PostgreSQL's `ILIKE`.
+/// `Where::contains_any` would say — but without scanning 100k rows through `LOWER()`
+/// (docs/benchmarks.md, "Mediation: lists and figures").
+///
+/// On SQLite, text of 3 or more characters without LIKE wildcards is looked up in the
+/// trigram index `mediation_cases_search` (migration 0201; FTS5 `LIKE` there ignores
+/// ASCII case like SQLite's own). Shorter text — a trigram index cannot answer it — and
+/// all text on PostgreSQL scan: without ASCII letters (most Chinese searches) there is no
+/// case, so a plain substring test (`instr` / `strpos`) answers; with letters, SQLite's
+/// `LIKE` (ASCII case-insensitive already) or PostgreSQL's `ILIKE`.
 fn search_condition(db: &Db, q: &str) -> Sql {
     let sqlite = matches!(db, Db::Sqlite(_));
     let caseless = !q.chars().any(|c| c.is_ascii_alphabetic());
     let pattern = format!("%{}%", qingfeng_platform::sql::like_escape(q));
+    if sqlite && q.chars().count() >= 3 && !q.contains(['%', '_', '\\']) {
+        let mut s = Sql::new("c.id IN (SELECT rowid FROM mediation_cases_search WHERE text LIKE ");
+        s.bind(format!("%{q}%")).push(")");
+        return s;
+    }
     let mut s = Sql::new("");
     for (i, col) in SEARCH_COLUMNS.iter().enumerate() {
         if i > 0 {

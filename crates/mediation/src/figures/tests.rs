@@ -371,5 +371,13 @@ async fn case_search_ignores_ascii_case_on_both_databases() {
         assert_eq!(find(&admin, "消费纠纷").await, 3, "{}: body name", tdb.name);
         assert_eq!(find(&admin, "100%").await, 0, "{}: wildcards are literal", tdb.name);
         assert_eq!(find(&staff, "测试").await, 4, "{}: within the township", tdb.name);
+        // A later change of a searched column is found (SQLite keeps its index by trigger).
+        let mut s = Sql::new("UPDATE mediation_cases SET court_case_no = ");
+        s.bind("（2026）豫0922民诉前调书9号").push(" WHERE tracking_code = ").bind("TJTEST0000");
+        let mut tx = db.begin().await.unwrap();
+        tx.execute_sql(&s).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(find(&admin, "诉前调书9").await, 1, "{}", tdb.name);
+        assert_eq!(find(&admin, "诉前调书").await, 2, "{}", tdb.name);
     }
 }
