@@ -383,7 +383,7 @@ pub async fn list_cases(db: &Db, user: &User, f: &CaseFilter, params: &ListParam
         _ => {}
     }
     if let Some(q) = &params.q {
-        w.raw(&search_condition(db, q));
+        w.raw(&search_condition(db, q).await?);
     }
     Ok(fetch_page(db, &format!("SELECT {CASE_COLUMNS} FROM mediation_cases c"), &w, params).await?)
 }
@@ -401,14 +401,33 @@ const SEARCH_COLUMNS: &[&str] = &["c.tracking_code", "c.summary", "c.body_name",
 /// all text on PostgreSQL scan: without ASCII letters (most Chinese searches) there is no
 /// case, so a plain substring test (`instr` / `strpos`) answers; with letters, SQLite's
 /// `LIKE` (ASCII case-insensitive already) or PostgreSQL's `ILIKE`.
-fn search_condition(db: &Db, q: &str) -> Sql {
+///
+/// The index is asked once and its matches travel as one JSON parameter, so that the
+/// count and the page of [`fetch_page`] do not each repeat the full-text lookup.
+async fn search_condition(db: &Db, q: &str) -> Result<Sql, sqlx::Error> {
     let sqlite = matches!(db, Db::Sqlite(_));
     let caseless = !q.chars().any(|c| c.is_ascii_alphabetic());
     let pattern = format!("%{}%", qingfeng_platform::sql::like_escape(q));
     if sqlite && q.chars().count() >= 3 && !q.contains(['%', '_', '\\']) {
-        let mut s = Sql::new("c.id IN (SELECT rowid FROM mediation_cases_search WHERE text LIKE ");
-        s.bind(format!("%{q}%")).push(")");
-        return s;
+        #[derive(sqlx::FromRow)]
+        struct Id {
+            id: i64,
+        }
+        let mut f = Sql::new("SELECT rowid AS id FROM mediation_cases_search WHERE text LIKE ");
+        f.bind(format!("%{q}%"));
+        let ids = f.fetch_all::<Id>(db).await?;
+        let mut list = String::with_capacity(ids.len() * 8 + 2);
+        list.push('[');
+        for (i, r) in ids.iter().enumerate() {
+            if i > 0 {
+                list.push(',');
+            }
+            list.push_str(&r.id.to_string());
+        }
+        list.push(']');
+        let mut s = Sql::new("c.id IN (SELECT value FROM json_each(");
+        s.bind(list).push("))");
+        return Ok(s);
     }
     let mut s = Sql::new("");
     for (i, col) in SEARCH_COLUMNS.iter().enumerate() {
@@ -422,7 +441,7 @@ fn search_condition(db: &Db, q: &str) -> Sql {
             (false, false) => s.push(col).push(" ILIKE ").bind(pattern.clone()).push(" ESCAPE '\\'"),
         };
     }
-    s
+    Ok(s)
 }
 
 pub async fn parties(db: &Db, case_id: i64) -> Result<Vec<Party>, sqlx::Error> {
