@@ -395,10 +395,12 @@ const SEARCH_COLUMNS: &[&str] = &["c.tracking_code", "c.summary", "c.body_name",
 /// `Where::contains_any` would say — but without scanning 100k rows through `LOWER()`
 /// (docs/benchmarks.md, "Mediation: lists and figures").
 ///
-/// On SQLite, text of 3 or more characters without LIKE wildcards is looked up in the
-/// trigram index `mediation_cases_search` (migration 0201; FTS5 `LIKE` there ignores
-/// ASCII case like SQLite's own). Shorter text — a trigram index cannot answer it — and
-/// all text on PostgreSQL scan: without ASCII letters (most Chinese searches) there is no
+/// Text of 3 or more characters is looked up in the trigram index
+/// `mediation_cases_search` (migration 0201): on SQLite an FTS5 table whose `LIKE`
+/// ignores ASCII case like SQLite's own (text with LIKE wildcards excepted: FTS5 knows no
+/// `ESCAPE`), on PostgreSQL a pg_trgm index over the lower-cased columns (a scan where the
+/// extension could not be created). Shorter text — a trigram index cannot answer it —
+/// scans: without ASCII letters (most Chinese searches) there is no
 /// case, so a plain substring test (`instr` / `strpos`) answers; with letters, SQLite's
 /// `LIKE` (ASCII case-insensitive already) or PostgreSQL's `LOWER(…) LIKE LOWER(…)`
 /// (measured a fifth faster than `ILIKE` on 100k rows).
@@ -428,6 +430,15 @@ async fn search_condition(db: &Db, q: &str) -> Result<Sql, sqlx::Error> {
         list.push(']');
         let mut s = Sql::new("c.id IN (SELECT value FROM json_each(");
         s.bind(list).push("))");
+        return Ok(s);
+    }
+    if !sqlite && q.chars().count() >= 3 {
+        // The expression of the trigram index `mediation_cases_search` (migration 0201).
+        let mut s = Sql::new(
+            "LOWER(c.tracking_code || chr(10) || c.summary || chr(10) || c.body_name || chr(10) || COALESCE(c.court_case_no, '') \
+             || chr(10) || COALESCE(c.external_ref, '')) LIKE LOWER(",
+        );
+        s.bind(pattern).push(") ESCAPE '\\'");
         return Ok(s);
     }
     let mut s = Sql::new("");
