@@ -20,8 +20,8 @@ CREATE INDEX mediation_cases_figures ON mediation_cases(
 -- searched columns (tracking code, summary, body, court case number, external reference),
 -- one line each, kept in step with the cases by triggers. `text LIKE '%…%'` of 3 or more
 -- characters is answered from the index (FTS5 trigram, ASCII case ignored); shorter text
--- is searched in the cases themselves (crates/mediation/src/store.rs). PostgreSQL has no
--- FTS5 and scans (see the twin file).
+-- is searched in the cases themselves (crates/mediation/src/store.rs). The PostgreSQL
+-- twin uses a pg_trgm index instead.
 CREATE VIRTUAL TABLE mediation_cases_search USING fts5(text, tokenize = 'trigram');
 INSERT INTO mediation_cases_search (rowid, text)
     SELECT id, tracking_code || char(10) || summary || char(10) || body_name || char(10) || COALESCE(court_case_no, '') || char(10) || COALESCE(external_ref, '')
