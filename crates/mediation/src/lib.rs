@@ -9,7 +9,10 @@
 //! data), [`workflow`] (intake, actions, timers), [`store`] (SQL and who sees what),
 //! [`exchange`] (events to the outside platforms), [`web`] (pages and API).
 
+pub mod bench;
 pub mod exchange;
+pub mod figures;
+pub mod generate;
 pub mod model;
 pub mod rules;
 pub mod store;

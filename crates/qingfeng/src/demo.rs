@@ -330,6 +330,18 @@ async fn org_id(db: &Db, name: &str) -> anyhow::Result<Option<i64>> {
 
 /// Synthetic credit records of the demo county (marked 合成演示数据), loaded through
 /// the real import pipeline once, when the credit tables are empty.
+/// A synthetic history of mediation cases (each marked 演示数据), so that the lists and
+/// the figures have something to show; loaded once.
+pub async fn load_mediation(db: &Db, clock: &Clock, cases: u64) -> anyhow::Result<()> {
+    let existing: i64 = on_db!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM mediation_cases WHERE is_demo").fetch_one(p).await)?;
+    if existing > 0 || cases == 0 {
+        return Ok(());
+    }
+    let opts = qingfeng_mediation::generate::GenOptions::new(COUNTY, cases, clock.now_ms());
+    qingfeng_mediation::generate::generate(db, &opts, &|_| {}).await?;
+    Ok(())
+}
+
 pub async fn load_credit(db: &Db, pii: &Pii, cfg: &Config, clock: &Clock, records_per_kind: u64) -> anyhow::Result<()> {
     use qingfeng_credit::generate::{GenOptions, write_csv};
     use qingfeng_credit::ingest::{self, Collect};

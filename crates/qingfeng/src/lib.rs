@@ -35,22 +35,35 @@ pub async fn open_db(cfg: &Config, clock: &Clock) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// Synthetic credit records of each kind `--demo` loads (enough to browse, quick to load).
-pub const DEMO_CREDIT_RECORDS: u64 = 2000;
+/// How much synthetic data `--demo` loads on top of the demo organisations and accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoVolume {
+    /// Synthetic credit records of each kind.
+    pub credit_records: u64,
+    /// Synthetic mediation cases (a history over three years, for the figures).
+    pub mediation_cases: u64,
+}
+
+/// What `serve --demo` loads: enough to browse, quick to load.
+pub const DEMO_VOLUME: DemoVolume = DemoVolume { credit_records: 2000, mediation_cases: 1500 };
+
+/// Demo accounts and organisations only (tests that make their own data).
+pub const DEMO_ACCOUNTS_ONLY: DemoVolume = DemoVolume { credit_records: 0, mediation_cases: 0 };
 
 /// Everything a server needs, ready to serve.
 pub async fn build_state(cfg: Config, clock: Clock, demo: bool) -> anyhow::Result<AppState> {
-    build_state_with(cfg, clock, demo, DEMO_CREDIT_RECORDS).await
+    build_state_with(cfg, clock, demo, DEMO_VOLUME).await
 }
 
-/// [`build_state`] with the number of synthetic credit records of each kind the demo
-/// loads (tests that do not need them pass 0).
-pub async fn build_state_with(cfg: Config, clock: Clock, demo: bool, demo_credit_records: u64) -> anyhow::Result<AppState> {
+/// [`build_state`] with the volume of synthetic data the demo loads (tests that do not
+/// need it pass [`DEMO_ACCOUNTS_ONLY`]).
+pub async fn build_state_with(cfg: Config, clock: Clock, demo: bool, volume: DemoVolume) -> anyhow::Result<AppState> {
     let db = open_db(&cfg, &clock).await?;
     let pii = Pii::load_or_create(&cfg.pii_key, &cfg.data_dir)?;
     if demo {
         demo::load(&db, &pii, &cfg, &clock).await?;
-        demo::load_credit(&db, &pii, &cfg, &clock, demo_credit_records).await?;
+        demo::load_credit(&db, &pii, &cfg, &clock, volume.credit_records).await?;
+        demo::load_mediation(&db, &clock, volume.mediation_cases).await?;
     }
     let cal = calendar::load(&db).await?;
     let search = Arc::new(open_search(&cfg)?);

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod cases;
 pub mod exchange;
+pub mod figures;
 pub mod intake;
 pub mod network;
 pub mod public;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .merge(api::routes())
         .merge(exchange::routes())
         .merge(network::routes())
+        .merge(figures::routes())
 }
 
 /// The working-day calendar as it stands now.

@@ -129,6 +129,15 @@ async fn from_a_grid_workers_phone_to_a_confirmed_agreement_an_escalation_and_a_
     let no = b.find(Locator::Id("case-court-no")).await.unwrap().text().await.unwrap();
     assert!(no.contains("诉前调确"), "{no}");
     shot(&b, "confirmed").await;
+    // The figures page counts it: registered, agreed, judicially confirmed.
+    let figure = |id: &'static str| {
+        let b = b.clone();
+        async move { b.find(Locator::Id(id)).await.unwrap().text().await.unwrap() }
+    };
+    b.goto(&app.url("/console/mediation/figures")).await.unwrap();
+    assert_eq!((figure("f-registered").await, figure("f-agreed").await, figure("f-confirmed").await), ("1".into(), "1".into(), "1".into()));
+    fits_the_phone(&b, "the figures page").await;
+    shot(&b, "figures").await;
 
     // 4. A neighbours' dispute stays at the village past its 7 days and escalates.
     sign_in(&b, &app, "grid01").await;
@@ -166,6 +175,8 @@ async fn from_a_grid_workers_phone_to_a_confirmed_agreement_an_escalation_and_a_
     open_case(&b, &app, &slow).await;
     assert_eq!(act(&b, "file", Some(("court_case_no", "（2026）豫0922民初88号"))).await, "已立案");
     shot(&b, "filed").await;
+    b.goto(&app.url("/console/mediation/figures")).await.unwrap();
+    assert_eq!((figure("f-registered").await, figure("f-litigation").await), ("2".into(), "1".into()), "the filing enters litigation");
 
     // 6. A citizen applies on the phone and follows the case with code and phone number.
     b.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();

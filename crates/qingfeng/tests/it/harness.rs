@@ -45,7 +45,8 @@ impl TestApp {
             ..Config::default()
         };
         configure(&mut cfg);
-        let state = qingfeng::build_state_with(cfg, clock, true, credit_records).await.unwrap();
+        let state =
+            qingfeng::build_state_with(cfg, clock, true, qingfeng::DemoVolume { credit_records, mediation_cases: 0 }).await.unwrap();
         let running = qingfeng::start(state, "127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", running.addr);
         let db = running.state.db.clone();

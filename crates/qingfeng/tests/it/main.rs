@@ -14,5 +14,6 @@ mod credit_public;
 mod harness;
 mod mediation;
 mod mediation_exchange;
+mod mediation_figures;
 mod ops;
 mod scope;
