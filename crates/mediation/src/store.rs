@@ -425,8 +425,10 @@ async fn search_condition(db: &Db, q: &str) -> Result<Sql, sqlx::Error> {
         struct Id {
             id: i64,
         }
-        let mut f = Sql::new("SELECT rowid AS id FROM mediation_cases_search WHERE text LIKE ");
-        f.bind(format!("%{q}%"));
+        // A quoted phrase of trigrams: a substring match answered from the index's
+        // position lists alone (LIKE would re-check every candidate's text).
+        let mut f = Sql::new("SELECT rowid AS id FROM mediation_cases_search WHERE mediation_cases_search MATCH ");
+        f.bind(format!("\"{}\"", q.replace('"', "\"\"")));
         let ids = f.fetch_all::<Id>(db).await?;
         let mut list = String::with_capacity(ids.len() * 8 + 2);
         list.push('[');
