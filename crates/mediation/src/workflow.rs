@@ -737,6 +737,45 @@ pub async fn record_session(env: Env<'_>, user: &User, case_id: i64, when: &str,
     Ok(())
 }
 
+/// 调解笔录 Record the minutes of a session that was scheduled and has taken place.
+pub async fn record_minutes(env: Env<'_>, user: &User, case_id: i64, session_id: i64, minutes: &str) -> Result<(), AppError> {
+    let case = store::visible_case(env.db, user, case_id).await?;
+    let minutes = minutes.trim();
+    if minutes.chars().count() < 2 {
+        return Err(bad("mediation.minutes", "请填写调解笔录"));
+    }
+    let Some(session) = store::sessions(env.db, case_id).await?.into_iter().find(|s| s.id == session_id) else {
+        return Err(AppError::not_found("mediation.session_not_found", "该调解安排不存在"));
+    };
+    if session.held {
+        return Err(AppError::conflict("mediation.session_held", "该次调解已记录笔录"));
+    }
+    if session.scheduled_at > env.now_ms {
+        return Err(bad("mediation.session_time", "尚未举行的调解不能记录笔录"));
+    }
+    let mut tx = env.db.begin().await?;
+    tx.execute(
+        "UPDATE mediation_sessions SET held = TRUE, minutes = $1, recorded_by = $2 WHERE id = $3 AND case_id = $4 AND NOT held",
+        &[Arg::from(minutes), Arg::Int(user.id), Arg::Int(session_id), Arg::Int(case_id)],
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        env.now_ms,
+        &Change {
+            county_code: &case.county_code,
+            actor: &actor_of(user),
+            action: "mediation_case.session_held",
+            entity: MACHINE.entity,
+            entity_id: &case_id.to_string(),
+            detail: serde_json::json!({"session": session_id, "at": session.scheduled_at}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// 回访 The follow-up visit after a case is closed or resolved: satisfaction 1–5 and a note.
 pub async fn followup(env: Env<'_>, user: &User, case_id: i64, satisfaction: &str, note: &str) -> Result<(), AppError> {
     let case = store::visible_case(env.db, user, case_id).await?;

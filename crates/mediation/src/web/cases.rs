@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/mediation/cases/{id}", get(case_page))
         .route("/console/mediation/cases/{id}/act", post(act))
         .route("/console/mediation/cases/{id}/sessions", post(session))
+        .route("/console/mediation/cases/{id}/sessions/{sid}/minutes", post(minutes))
         .route("/console/mediation/cases/{id}/followup", post(followup))
         .route("/console/mediation/cases/{id}/agreement", get(agreement))
         .route("/console/mediation/court", get(court_page))
@@ -293,6 +294,31 @@ async fn session(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, F
     let cal = calendar(&st);
     match workflow::record_session(env(&st, &cal), me, id, &f.when, &f.place, &f.minutes).await {
         Ok(()) => Ok(Redirect::to(&format!("/console/mediation/cases/{id}")).into_response()),
+        Err(e) if e.status.is_client_error() && e.status != axum::http::StatusCode::NOT_FOUND => case_view(&st, &ctx, id, Some(e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct MinutesForm {
+    csrf: String,
+    minutes: String,
+}
+
+async fn minutes(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, sid)): Path<(String, String)>,
+    Form(f): Form<MinutesForm>,
+) -> Result<Response, AppError> {
+    let me = ctx.require(&PERM_CASES)?;
+    ctx.check_csrf(&f.csrf)?;
+    let id = parse_id(&id)?;
+    let sid = parse_id(&sid)?;
+    let cal = calendar(&st);
+    match workflow::record_minutes(env(&st, &cal), me, id, sid, &f.minutes).await {
+        Ok(()) => Ok(Redirect::to(&format!("/console/mediation/cases/{id}#case-sessions")).into_response()),
         Err(e) if e.status.is_client_error() && e.status != axum::http::StatusCode::NOT_FOUND => case_view(&st, &ctx, id, Some(e)).await,
         Err(e) => Err(e),
     }

@@ -102,6 +102,32 @@ async fn a_grid_report_is_routed_mediated_agreed_and_judicially_confirmed() {
             .await
             .unwrap();
         assert_eq!(r.status(), 303, "{}", app.backend);
+        // A session that has taken place gets its minutes; one still ahead cannot.
+        let r = grid
+            .post(app.url(&format!("/console/mediation/cases/{id}/sessions")))
+            .form(&[("csrf", csrf.as_str()), ("when", "2026-11-01 15:00"), ("place", "西关村网格之家"), ("minutes", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{}", app.backend);
+        let page = grid.get(app.url(&format!("/console/mediation/cases/{id}"))).send().await.unwrap().text().await.unwrap();
+        let forms: Vec<String> = page
+            .match_indices("/sessions/")
+            .map(|(i, _)| page[i + "/sessions/".len()..].chars().take_while(|c| c.is_ascii_digit()).collect())
+            .collect();
+        assert_eq!(forms.len(), 2, "{}: two sessions to record", app.backend);
+        let mut outcomes = Vec::new();
+        for sid in &forms {
+            let r = grid
+                .post(app.url(&format!("/console/mediation/cases/{id}/sessions/{sid}/minutes")))
+                .form(&[("csrf", csrf.as_str()), ("minutes", "双方陈述了意见，同意再协商")])
+                .send()
+                .await
+                .unwrap();
+            outcomes.push((r.status().as_u16(), r.text().await.unwrap()));
+        }
+        assert!(outcomes.iter().any(|o| o.0 == 303), "{}: the past session is recorded", app.backend);
+        assert!(outcomes.iter().any(|o| o.0 == 400 && o.1.contains("mediation.session_time")), "{}: the future one is not", app.backend);
 
         // An illegal event is refused with the machine's code, nothing changes.
         let page = act(&app, &grid, id, &[("event", "confirm")]).await;
@@ -390,6 +416,46 @@ async fn evidence_is_attached_for_those_who_see_the_case_and_the_register_guides
             .await
             .unwrap();
         assert_eq!(r.status(), 403, "{}", app.backend);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_courts_time_limits_hold_confirmation_window_review_period_and_one_extension() {
+    for tdb in testing::all().await.unwrap() {
+        let start = qingfeng_core::CHINA_STANDARD_TIME.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap().with_timezone(&chrono::Utc);
+        let app = TestApp::start_at(tdb, Clock::fixed(start)).await;
+        let st = app.state().clone();
+        let grid = app.login("grid01", PW).await;
+        let me = user_id(&app, "grid01").await.to_string();
+        let mut agreed = Vec::new();
+        for _ in 0..2 {
+            let (_, page) = report(&app, &grid, &neighbour_dispute("grid")).await;
+            let id = case_id(&app, &grid, &tracking_code(&page)).await;
+            act(&app, &grid, id, &[("event", "assign"), ("mediator_user_id", &me)]).await;
+            act(&app, &grid, id, &[("event", "accept")]).await;
+            let page = act(&app, &grid, id, &[("event", "succeed"), ("agreement", "双方各让一步，修缮费用平摊")]).await;
+            assert!(page.contains("id=\"case-state\">调解成功"), "{}: {page}", app.backend);
+            agreed.push(id);
+        }
+        // 人民调解法 第三十三条: within 30 days of the agreement, and not after.
+        let page = act(&app, &grid, agreed[0], &[("event", "request_confirmation")]).await;
+        assert!(page.contains("司法确认待受理"), "{}: {page}", app.backend);
+        st.clock.advance(chrono::Duration::days(31));
+        let grid = app.login("grid01", PW).await;
+        let page = act(&app, &grid, agreed[1], &[("event", "request_confirmation")]).await;
+        assert!(page.contains("mediation.confirmation_window"), "{}: {page}", app.backend);
+        // The tribunal: 15 days to decide from acceptance, +10 once with the president's approval.
+        let judge = app.login("judge", PW).await;
+        act(&app, &judge, agreed[0], &[("event", "accept_confirmation")]).await;
+        let due = |v: serde_json::Value| v["due_at"].as_i64().unwrap();
+        let before = due(case_json(&app, &judge, agreed[0]).await);
+        let page = act(&app, &judge, agreed[0], &[("event", "extend_review")]).await;
+        assert!(page.contains("院长批准"), "{}: {page}", app.backend);
+        let after = due(case_json(&app, &judge, agreed[0]).await);
+        assert!(after - before >= 10 * 86_400_000, "{}: extended by at least 10 days ({before} → {after})", app.backend);
+        let page = act(&app, &judge, agreed[0], &[("event", "extend_review")]).await;
+        assert!(page.contains("mediation.extend_once"), "{}: {page}", app.backend);
         app.stop().await;
     }
 }
