@@ -162,6 +162,13 @@ async fn from_a_grid_workers_phone_to_a_confirmed_agreement_an_escalation_and_a_
     let body = b.find(Locator::Id("case-body")).await.unwrap().text().await.unwrap();
     assert!(body.contains("城关镇人民调解委员会") && body.contains("乡镇级"), "{body}");
     shot(&b, "escalated").await;
+    b.goto(&app.url("/console/mediation/cases")).await.unwrap();
+    fits_the_phone(&b, "the case list").await;
+    shot(&b, "cases").await;
+    b.goto(&app.url("/console/mediation/network")).await.unwrap();
+    fits_the_phone(&b, "the network page").await;
+    shot(&b, "network").await;
+    open_case(&b, &app, &slow).await;
 
     // 5. The township's mediator tries, fails, and the case is referred and filed.
     let tjcg = qingfeng_platform::users::by_username(&app.db, "tjcg").await.unwrap().unwrap().id.to_string();
