@@ -411,8 +411,13 @@ pub struct ActionInput {
 pub async fn act(env: Env<'_>, user: &User, id: i64, input: &ActionInput) -> Result<Case, AppError> {
     let case = store::visible_case(env.db, user, id).await?;
     let event = input.event.trim();
-    // Acting on an assignment is for the person assigned (or an administrator).
     let admin = user.has_role(Role::SystemAdmin) || user.has_role(Role::CountyAdmin);
+    // Routing and expiry happen by themselves; escalating by hand is for administrators
+    // (the timers do it when a rung's time runs out).
+    if matches!(event, "route" | "expire") || (event == "escalate" && !admin) {
+        return Err(AppError::forbidden("mediation.system_event", "该操作由系统按时限自动执行"));
+    }
+    // Acting on an assignment is for the person assigned (or an administrator).
     if matches!(event, "accept" | "refuse" | "recuse") && case.mediator_user_id != Some(user.id) && !admin {
         return Err(AppError::forbidden("mediation.not_assignee", "只有被分派的调解员本人可以接受、拒绝或申请回避"));
     }

@@ -129,6 +129,11 @@ async fn a_grid_report_is_routed_mediated_agreed_and_judicially_confirmed() {
         assert!(outcomes.iter().any(|o| o.0 == 303), "{}: the past session is recorded", app.backend);
         assert!(outcomes.iter().any(|o| o.0 == 400 && o.1.contains("mediation.session_time")), "{}: the future one is not", app.backend);
 
+        // Events the system fires by itself cannot be forced from a page.
+        for event in ["expire", "escalate"] {
+            let page = act(&app, &grid, id, &[("event", event)]).await;
+            assert!(page.contains("mediation.system_event"), "{}: {event}: {page}", app.backend);
+        }
         // An illegal event is refused with the machine's code, nothing changes.
         let page = act(&app, &grid, id, &[("event", "confirm")]).await;
         assert!(page.contains("mediation.not_tribunal") || page.contains("state.illegal"), "{}: {page}", app.backend);
