@@ -696,6 +696,20 @@ pub async fn fire(env: Env<'_>, case: &Case, event: &str, input: &ActionInput, a
     Ok(after)
 }
 
+/// Record in the audit chain something `user` did on `case` that is not a transition.
+async fn audit_case(tx: &mut Tx, now_ms: i64, case: &Case, user: &User, action: &str, detail: serde_json::Value) -> Result<(), AppError> {
+    let change = Change {
+        county_code: &case.county_code,
+        actor: &actor_of(user),
+        action,
+        entity: MACHINE.entity,
+        entity_id: &case.id.to_string(),
+        detail,
+    };
+    audit::append(tx, now_ms, &change).await?;
+    Ok(())
+}
+
 /// 调解记录 Schedule a session, or record the minutes of one held.
 pub async fn record_session(env: Env<'_>, user: &User, case_id: i64, when: &str, place: &str, minutes: &str) -> Result<(), AppError> {
     let case = store::visible_case(env.db, user, case_id).await?;
@@ -721,17 +735,13 @@ pub async fn record_session(env: Env<'_>, user: &User, case_id: i64, when: &str,
         &[Arg::Int(case_id), Arg::Int(at_ms), Arg::from(place), Arg::Bool(held), Arg::from(minutes), Arg::Int(user.id), Arg::Int(env.now_ms)],
     )
     .await?;
-    audit::append(
+    audit_case(
         &mut tx,
         env.now_ms,
-        &Change {
-            county_code: &case.county_code,
-            actor: &actor_of(user),
-            action: if held { "mediation_case.session_held" } else { "mediation_case.session_scheduled" },
-            entity: MACHINE.entity,
-            entity_id: &case_id.to_string(),
-            detail: serde_json::json!({"at": at_ms, "place": place}),
-        },
+        &case,
+        user,
+        if held { "mediation_case.session_held" } else { "mediation_case.session_scheduled" },
+        serde_json::json!({"at": at_ms, "place": place}),
     )
     .await?;
     if !held {
@@ -764,17 +774,13 @@ pub async fn record_minutes(env: Env<'_>, user: &User, case_id: i64, session_id:
         &[Arg::from(minutes), Arg::Int(user.id), Arg::Int(session_id), Arg::Int(case_id)],
     )
     .await?;
-    audit::append(
+    audit_case(
         &mut tx,
         env.now_ms,
-        &Change {
-            county_code: &case.county_code,
-            actor: &actor_of(user),
-            action: "mediation_case.session_held",
-            entity: MACHINE.entity,
-            entity_id: &case_id.to_string(),
-            detail: serde_json::json!({"session": session_id, "at": session.scheduled_at}),
-        },
+        &case,
+        user,
+        "mediation_case.session_held",
+        serde_json::json!({"session": session_id, "at": session.scheduled_at}),
     )
     .await?;
     tx.commit().await?;
@@ -795,19 +801,7 @@ pub async fn followup(env: Env<'_>, user: &User, case_id: i64, satisfaction: &st
         &[Arg::Int(env.now_ms), Arg::Int(s), Arg::from(note.trim()), Arg::Int(case_id)],
     )
     .await?;
-    audit::append(
-        &mut tx,
-        env.now_ms,
-        &Change {
-            county_code: &case.county_code,
-            actor: &actor_of(user),
-            action: "mediation_case.followup",
-            entity: MACHINE.entity,
-            entity_id: &case_id.to_string(),
-            detail: serde_json::json!({"satisfaction": s}),
-        },
-    )
-    .await?;
+    audit_case(&mut tx, env.now_ms, &case, user, "mediation_case.followup", serde_json::json!({"satisfaction": s})).await?;
     tx.commit().await?;
     Ok(())
 }
