@@ -20,7 +20,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     files.sort();
-    let mut out = String::from("/// `(folder, file name, text)` of every embedded policy file, sorted.\npub const POLICY_FILES: &[(&str, &str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// `(folder, file name, text)` of every embedded policy file, sorted.\npub const POLICY_FILES: &[(&str, &str, &str)] = &[\n",
+    );
     for (folder, name, path) in &files {
         writeln!(out, "    ({folder:?}, {name:?}, include_str!({:?})),", path.display().to_string())?;
     }

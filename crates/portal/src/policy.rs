@@ -342,7 +342,9 @@ mod tests {
 
     #[test]
     fn numerals() {
-        for (s, n) in [("一", 1), ("十", 10), ("十一", 11), ("二十", 20), ("二十一", 21), ("一百", 100), ("一百零五", 105), ("一百二十", 120)] {
+        for (s, n) in
+            [("一", 1), ("十", 10), ("十一", 11), ("二十", 20), ("二十一", 21), ("一百", 100), ("一百零五", 105), ("一百二十", 120)]
+        {
             assert_eq!(chinese_number(s), Some(n), "{s}");
         }
         assert_eq!(chinese_number("之"), None);
@@ -384,7 +386,10 @@ mod tests {
         let a10 = &p.articles[9];
         assert_eq!(a10.label, "第十条");
         assert_eq!(a10.chapter, "第二章 款项支付规定");
-        assert!(a10.body.starts_with("机关、事业单位和大型企业与中小企业约定以货物、工程、服务交付后经检验或者验收合格作为支付中小企业款项条件的"));
+        assert!(
+            a10.body
+                .starts_with("机关、事业单位和大型企业与中小企业约定以货物、工程、服务交付后经检验或者验收合格作为支付中小企业款项条件的")
+        );
         // Article 3 has a second paragraph.
         assert!(p.articles[2].body.contains("\n中小企业、大型企业依合同订立时的企业规模类型确定。"));
         assert_eq!(p.articles[0].chapter, "第一章 总 则");

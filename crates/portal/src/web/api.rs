@@ -38,7 +38,12 @@ async fn policies(State(st): State<AppState>, ApiQuery(raw): ApiQuery<PolicyQuer
         let items: Vec<PolicyJson> = store::list(&st.db, c.level)
             .await?
             .into_iter()
-            .map(|p| PolicyJson { level_zh: p.level_zh(), status_zh: p.status().zh(), href: format!("/portal/policies/{}", p.id), policy: p })
+            .map(|p| PolicyJson {
+                level_zh: p.level_zh(),
+                status_zh: p.status().zh(),
+                href: format!("/portal/policies/{}", p.id),
+                policy: p,
+            })
             .collect();
         return Ok(Json(Answer::Policies { total: items.len(), items }));
     }

@@ -43,13 +43,17 @@ impl PolicyQuery {
         }
         let page = match self.page.trim() {
             "" => 1,
-            raw => raw.parse::<usize>().ok().filter(|p| (1..=MAX_PAGE).contains(p)).ok_or_else(|| {
-                AppError::bad_request("portal.bad_page", format!("页码应为 1 到 {MAX_PAGE} 之间的整数"))
-            })?,
+            raw => raw
+                .parse::<usize>()
+                .ok()
+                .filter(|p| (1..=MAX_PAGE).contains(p))
+                .ok_or_else(|| AppError::bad_request("portal.bad_page", format!("页码应为 1 到 {MAX_PAGE} 之间的整数")))?,
         };
         let level = match self.level.trim() {
             "" | "all" => None,
-            raw => Some(Level::from_key(raw).ok_or_else(|| AppError::bad_request("portal.bad_level", "层级应为 national、henan 或 puyang"))?),
+            raw => {
+                Some(Level::from_key(raw).ok_or_else(|| AppError::bad_request("portal.bad_level", "层级应为 national、henan 或 puyang"))?)
+            }
         };
         Ok(Checked { q, page, level })
     }

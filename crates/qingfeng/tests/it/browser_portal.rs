@@ -1,0 +1,62 @@
+//! 营商环境直通车 in real Chromium on a 390×844 phone window: the portal home, a policy
+//! searched from the home box, a hit tapped, the article reached and marked. Screenshots
+//! go to `target/screenshots/portal-*-390x844.png`.
+
+use fantoccini::{Client, Locator};
+
+use crate::browser::{browser, screenshot_dir};
+use crate::harness::TestApp;
+
+async fn shot(b: &Client, name: &str) {
+    let png = b.screenshot().await.unwrap();
+    std::fs::write(screenshot_dir().join(format!("portal-{name}-390x844.png")), png).unwrap();
+}
+
+async fn fits_the_phone(b: &Client, what: &str) {
+    let width = b.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
+    assert!(width.as_i64().unwrap() <= 390, "{what} is {width}px wide on a 390px window");
+}
+
+#[tokio::test]
+async fn a_policy_search_to_an_article() {
+    let Some((b, _driver)) = browser().await else { return };
+    let app = TestApp::start(qingfeng_platform::testing::sqlite().await.unwrap()).await;
+    b.set_window_size(390, 844).await.unwrap();
+
+    b.goto(&app.url("/portal")).await.unwrap();
+    let tiles = b.find_all(Locator::Css("#portal-modules > li")).await.unwrap();
+    assert_eq!(tiles.len(), 13);
+    // Large touch targets: every tile at least 44px high.
+    let smallest = b
+        .execute("return Math.min(...[...document.querySelectorAll('.pt-tile')].map(t => t.getBoundingClientRect().height))", vec![])
+        .await
+        .unwrap();
+    assert!(smallest.as_f64().unwrap() >= 44.0, "a tile is only {smallest}px high");
+    fits_the_phone(&b, "the portal home").await;
+    shot(&b, "home").await;
+
+    b.find(Locator::Id("portal-q")).await.unwrap().send_keys("中小企业 款项").await.unwrap();
+    b.find(Locator::Id("portal-search")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Id("policy-hits")).await.unwrap();
+    let first = b.find(Locator::Css("#policy-hits a.pt-hit")).await.unwrap();
+    assert!(first.text().await.unwrap().starts_with("保障中小企业款项支付条例 第"));
+    assert!(!b.find_all(Locator::Css("#policy-hits a.pt-hit mark")).await.unwrap().is_empty(), "no highlighted words");
+    fits_the_phone(&b, "the search results").await;
+    shot(&b, "search").await;
+
+    let href = first.attr("href").await.unwrap().unwrap();
+    let anchor = href.split_once('#').unwrap().1.to_string();
+    first.click().await.unwrap();
+    b.wait().for_element(Locator::Id("policy")).await.unwrap();
+    assert!(b.current_url().await.unwrap().as_str().ends_with(&format!("#{anchor}")));
+    b.find(Locator::Id(&anchor)).await.unwrap();
+    let target = b.execute("const t = document.querySelector(':target'); return t ? t.id : null", vec![]).await.unwrap();
+    assert_eq!(target.as_str(), Some(anchor.as_str()), "the article is not the page's target");
+    let top = b.execute(&format!("return document.getElementById('{anchor}').getBoundingClientRect().top"), vec![]).await.unwrap();
+    let top = top.as_f64().unwrap();
+    assert!((0.0..400.0).contains(&top), "the article is not in view (top {top}px)");
+    fits_the_phone(&b, "the article page").await;
+    shot(&b, "article").await;
+
+    app.stop().await;
+}

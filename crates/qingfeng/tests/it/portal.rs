@@ -1,0 +1,155 @@
+//! 营商环境直通车 over HTTP on both databases: the home with its 13 modules, the policy
+//! library loaded once, a search to a highlighted snippet and on to the article, the JSON
+//! API, and bad input answered with a Chinese message and a stable code.
+
+use serde_json::Value;
+
+use crate::harness::apps;
+
+const MODULES_ZH: [&str; 13] = [
+    "营商动态",
+    "营商政策",
+    "部门职责",
+    "权责清单",
+    "市场准入负面清单",
+    "公共服务",
+    "收费清单",
+    "小事快办",
+    "企业家维权投诉",
+    "好差评",
+    "问卷调查",
+    "经典案例",
+    "曝光台",
+];
+
+fn enc(s: &str) -> String {
+    qingfeng_platform::web::urlencode(s)
+}
+
+/// The first `href="/portal/policies/{id}#art-N"` of a page: (id, N).
+fn first_hit(html: &str) -> (i64, i64) {
+    let at = html.find("href=\"/portal/policies/").expect("a hit link");
+    let rest = &html[at + "href=\"/portal/policies/".len()..];
+    let end = rest.find('"').unwrap();
+    let (id, n) = rest[..end].split_once("#art-").expect("link to an article");
+    (id.parse().unwrap(), n.parse().unwrap())
+}
+
+#[tokio::test]
+async fn the_portal_home_a_policy_search_the_article_and_the_api() {
+    for app in apps().await {
+        let be = app.backend;
+        let c = app.client();
+        let get = |path: String| {
+            let c = c.clone();
+            let url = app.url(&path);
+            async move {
+                let r = c.get(url).send().await.unwrap();
+                let status = r.status().as_u16();
+                (status, r.text().await.unwrap())
+            }
+        };
+
+        // The platform home links the portal tile, and the portal home lists the 13
+        // modules in the mini program's order; only 营商政策 is a link, the rest 建设中.
+        let (s, root) = get("/".into()).await;
+        assert_eq!(s, 200);
+        assert!(root.contains("href=\"/portal\""), "{be}: portal tile is not live");
+        let (s, home) = get("/portal".into()).await;
+        assert_eq!(s, 200, "{be}");
+        let mut at = 0;
+        for name in MODULES_ZH {
+            let pos = home[at..]
+                .find(&format!("<span class=\"pt-name\">{name}</span>"))
+                .unwrap_or_else(|| panic!("{be}: {name} missing or out of order"));
+            at += pos;
+        }
+        assert_eq!(home.matches("建设中").count(), 12, "{be}");
+        assert_eq!(home.matches("class=\"pt-tile\" href=").count(), 1, "{be}");
+        assert!(home.contains("href=\"/portal/policies\""));
+        assert!(home.contains("id=\"portal-q\""));
+
+        // The library is in the database once, whatever the number of start-ups.
+        let counts: (i64, i64) = qingfeng_platform::on_db!(&app.db, |p| sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM portal_policies), (SELECT COUNT(*) FROM portal_policy_articles)"
+        )
+        .fetch_one(p)
+        .await)
+        .unwrap();
+        assert_eq!(counts, (40, 2059), "{be}");
+        let again = qingfeng_portal::store::ensure_loaded(&app.db, &qingfeng_portal::policy::library(), 0).await.unwrap();
+        assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 40), "{be}");
+
+        // Search: the payments regulation comes first, the matched words marked.
+        let (s, page) = get(format!("/portal/policies?q={}", enc("中小企业 款项"))).await;
+        assert_eq!(s, 200, "{be}: {page}");
+        assert!(page.contains("id=\"policy-hits\""));
+        let first = page.find("class=\"pt-hit\"").unwrap();
+        assert!(
+            page[first..].find("保障中小企业款项支付条例 第").is_some_and(|p| p < 200),
+            "{be}: first hit is not the payments regulation"
+        );
+        assert!(page.contains("<mark>"), "{be}: nothing highlighted");
+        let (id, n) = first_hit(&page);
+
+        // The article page has the anchor the hit links to, and the policy's facts.
+        let (s, art) = get(format!("/portal/policies/{id}")).await;
+        assert_eq!(s, 200, "{be}");
+        assert!(art.contains(&format!("id=\"art-{n}\"")), "{be}: anchor art-{n} missing");
+        assert!(art.contains("<h1>保障中小企业款项支付条例</h1>"));
+        assert!(art.contains("国务院令第802号"));
+        assert!(art.contains("第二章 款项支付规定"));
+        assert!(art.contains("未核实"), "{be}: status must be unknown until confirmed");
+
+        // What the user typed is text, never markup.
+        let (s, evil) = get(format!("/portal/policies?q={}", enc("<script>alert(1)</script> 中小企业"))).await;
+        assert_eq!(s, 200);
+        assert!(!evil.contains("<script>alert"), "{be}: query echoed unescaped");
+
+        // Browse by level.
+        let (s, puyang) = get("/portal/policies?level=puyang".into()).await;
+        assert_eq!(s, 200);
+        assert_eq!(puyang.matches("<span class=\"pt-title\">濮阳市").count(), 3, "{be}");
+        assert_eq!(puyang.matches("<span class=\"pt-title\">").count(), 3, "{be}");
+
+        // Bad input: Chinese message, stable code, never a 500.
+        let long = "营".repeat(101);
+        for (path, status, code) in [
+            (format!("/portal/policies?q={}", enc(&long)), 400, "portal.query_too_long"),
+            ("/portal/policies?q=x&page=abc".to_string(), 400, "portal.bad_page"),
+            ("/portal/policies?q=x&page=0".to_string(), 400, "portal.bad_page"),
+            ("/portal/policies?q=x&page=99999999999999999999999".to_string(), 400, "portal.bad_page"),
+            ("/portal/policies?level=mars".to_string(), 400, "portal.bad_level"),
+            ("/portal/policies/abc".to_string(), 404, "portal.policy_not_found"),
+            ("/portal/policies/999999".to_string(), 404, "portal.policy_not_found"),
+            ("/portal/policies/-1".to_string(), 404, "portal.policy_not_found"),
+        ] {
+            let (s, body) = get(path.clone()).await;
+            assert_eq!(s, status, "{be} {path}");
+            assert!(body.contains(code), "{be} {path}: no {code}");
+            assert!(body.contains("页码") || body.contains("搜索内容") || body.contains("层级") || body.contains("政策"), "{be} {path}");
+        }
+
+        // The JSON API: the same hits, and the list by level.
+        let r = c.get(app.url(&format!("/api/v1/portal/policies?q={}", enc("中小企业 款项")))).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let v: Value = r.json().await.unwrap();
+        assert!(v["total"].as_u64().unwrap() >= 37, "{be}: {v}");
+        let hit = &v["items"][0];
+        assert!(hit["title"].as_str().unwrap().starts_with("保障中小企业款项支付条例 第"), "{be}: {hit}");
+        assert!(hit["snippet_html"].as_str().unwrap().contains("<mark>"));
+        assert!(!hit["snippet"].as_str().unwrap().contains("<mark>"));
+        assert_eq!(hit["href"].as_str().unwrap(), format!("/portal/policies/{}#art-{}", hit["policy_id"], hit["number"]));
+        let v: Value = c.get(app.url("/api/v1/portal/policies?level=national")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(v["total"], 22, "{be}");
+        assert_eq!(v["items"].as_array().unwrap().iter().filter(|p| p["status"] == "unknown").count(), 22);
+        let r = c.get(app.url("/api/v1/portal/policies?q=x&page=abc")).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "portal.bad_page", "{be}");
+        let r = c.get(app.url(&format!("/api/v1/portal/policies?q={}", enc(&long)))).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+
+        app.stop().await;
+    }
+}
