@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use qingfeng_platform::db::{Db, is_unique_violation};
-use qingfeng_platform::sql::{Arg, Sql};
+use qingfeng_platform::sql::{Arg, Sql, like_escape};
 use qingfeng_platform::{AppError, on_db, on_tx};
 use serde::Serialize;
 
@@ -203,6 +203,24 @@ pub async fn list(db: &Db, level: Option<Level>) -> Result<Vec<Policy>, AppError
         sql.push(" WHERE level = ").bind(l.key());
     }
     sql.push(" ORDER BY CASE level WHEN 'national' THEN 0 WHEN 'henan' THEN 1 ELSE 2 END, title");
+    Ok(sql.fetch_all(db).await?)
+}
+
+/// Policies whose title contains every whitespace-separated word of `q` (a search for a
+/// statute by name), at most `limit`.
+pub async fn find_by_title(db: &Db, q: &str, limit: i64) -> Result<Vec<Policy>, AppError> {
+    let words: Vec<&str> = q.split_whitespace().take(8).collect();
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(&format!("SELECT {POLICY_COLUMNS} FROM portal_policies WHERE "));
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            sql.push(" AND ");
+        }
+        sql.push("title LIKE ").bind(format!("%{}%", like_escape(w))).push(" ESCAPE '\\'");
+    }
+    sql.push(" ORDER BY CASE level WHEN 'national' THEN 0 WHEN 'henan' THEN 1 ELSE 2 END, title LIMIT ").bind(limit);
     Ok(sql.fetch_all(db).await?)
 }
 

@@ -378,7 +378,8 @@ pub fn highlight_terms(raw: &str) -> Vec<String> {
     terms
 }
 
-/// Up to [`SNIPPET_CHARS`] characters of `body` around the query's `terms`
+/// Up to [`SNIPPET_CHARS`] characters of `body` around the query's `terms` (with `…` where
+/// the body goes on)
 /// ([`highlight_terms`]): of the windows starting [`SNIPPET_LEAD`] characters before a
 /// match, the first that holds the most (and longest) distinct terms; the body's start
 /// when none occurs.
@@ -404,7 +405,15 @@ fn snippet(body: &str, terms: &[String]) -> String {
         }
     }
     let start = best.map(|(s, _)| s).unwrap_or(0);
-    body.chars().skip(start).take(SNIPPET_CHARS).collect()
+    let mut out = String::with_capacity(SNIPPET_CHARS * 3 + 6);
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(body.chars().skip(start).take(SNIPPET_CHARS));
+    if start + SNIPPET_CHARS < chars.len() {
+        out.push('…');
+    }
+    out
 }
 
 fn key(kind: &str, id: &str) -> String {

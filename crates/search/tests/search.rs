@@ -354,7 +354,8 @@ fn long_bodies_with_overlapping_words_give_a_snippet_around_the_match() {
     let hits = search(&index, SearchQuery::new("中小企业 款项"));
     assert_eq!(hits.len(), 1);
     assert!(hits[0].snippet.contains("中小企业款项"), "{}", hits[0].snippet);
-    assert!(hits[0].snippet.chars().count() <= 80, "{}", hits[0].snippet);
+    assert!(hits[0].snippet.chars().count() <= 82, "{}", hits[0].snippet);
+    assert!(hits[0].snippet.starts_with('…') && hits[0].snippet.ends_with('…'), "{}", hits[0].snippet);
     for q in ["中小企业款项支付", "采购 预算", "大型企业", "ABC", "中"] {
         let _ = search(&index, SearchQuery::new(q));
     }

@@ -66,6 +66,9 @@ async fn list(State(st): State<AppState>, ctx: Ctx, Query(raw): Query<PolicyQuer
     if q.is_empty() {
         page.policies = store::list(&st.db, level).await?;
     } else {
+        if n == 1 {
+            page.policies = store::find_by_title(&st.db, &q, 5).await?;
+        }
         let hits = index::search(&st.search, &q, n)?;
         let link = |p: usize| format!("/portal/policies?q={}&page={p}", urlencode(&q));
         page.prev = (hits.page > 1).then(|| link(hits.page - 1));

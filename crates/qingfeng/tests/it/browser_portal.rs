@@ -1,6 +1,7 @@
 //! 营商环境直通车 in real Chromium on a 390×844 phone window: the portal home, a policy
 //! searched from the home box, a hit tapped, the article reached and marked. Screenshots
-//! go to `target/screenshots/portal-*-390x844.png`.
+//! go to `target/screenshots/portal-*-390x844.png` (home, search, article,
+//! policies).
 
 use fantoccini::{Client, Locator};
 
@@ -57,6 +58,14 @@ async fn a_policy_search_to_an_article() {
     assert!((0.0..400.0).contains(&top), "the article is not in view (top {top}px)");
     fits_the_phone(&b, "the article page").await;
     shot(&b, "article").await;
+
+    // Browsing by level, from the tabs.
+    b.goto(&app.url("/portal/policies")).await.unwrap();
+    b.find(Locator::Css(".pt-tabs a[href='/portal/policies?level=puyang']")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css(".pt-tabs a.on[href='/portal/policies?level=puyang']")).await.unwrap();
+    assert_eq!(b.find_all(Locator::Css("#policy-list li")).await.unwrap().len(), 3);
+    fits_the_phone(&b, "the policy list").await;
+    shot(&b, "policies").await;
 
     app.stop().await;
 }

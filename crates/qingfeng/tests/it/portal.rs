@@ -28,7 +28,8 @@ fn enc(s: &str) -> String {
 
 /// The first `href="/portal/policies/{id}#art-N"` of a page: (id, N).
 fn first_hit(html: &str) -> (i64, i64) {
-    let at = html.find("href=\"/portal/policies/").expect("a hit link");
+    let at = html.find("class=\"pt-hit\"").expect("a hit");
+    let at = at + html[at..].find("href=\"/portal/policies/").expect("a hit link");
     let rest = &html[at + "href=\"/portal/policies/".len()..];
     let end = rest.find('"').unwrap();
     let (id, n) = rest[..end].split_once("#art-").expect("link to an article");
@@ -91,6 +92,14 @@ async fn the_portal_home_a_policy_search_the_article_and_the_api() {
         );
         assert!(page.contains("<mark>"), "{be}: nothing highlighted");
         let (id, n) = first_hit(&page);
+        // The regulation whose title holds both words is offered on its own, first.
+        let titles = page.find("id=\"policy-titles\"").expect("matching titles");
+        assert!(titles < first && page[titles..first].contains("保障中小企业款项支付条例"), "{be}");
+        let (_, by_name) = get(format!("/portal/policies?q={}", enc("优化营商环境条例"))).await;
+        let named = by_name.find("id=\"policy-titles\"").map(|at| &by_name[at..by_name[at..].find("</section>").unwrap() + at]).unwrap();
+        assert_eq!(named.matches("<li>").count(), 5, "{be}: national + Henan + 4 cities, at most 5 shown");
+        let (_, wild) = get(format!("/portal/policies?q={}", enc("%_条例"))).await;
+        assert!(!wild.contains("id=\"policy-titles\""), "{be}: LIKE wildcards must be literal");
 
         // The article page has the anchor the hit links to, and the policy's facts.
         let (s, art) = get(format!("/portal/policies/{id}")).await;
