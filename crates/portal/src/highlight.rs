@@ -73,4 +73,20 @@ mod tests {
         assert_eq!(mark("USCC uscc", &t(&["uscc"])), "<mark>USCC</mark> <mark>uscc</mark>");
         assert_eq!(mark("无匹配 & 符号", &t(&["", "x"])), "无匹配 &amp; 符号");
     }
+
+    fn unescape(s: &str) -> String {
+        s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    }
+
+    proptest::proptest! {
+        /// Whatever the text and the terms: the only tags out are <mark> and </mark>,
+        /// and removing them and unescaping gives the text back.
+        #[test]
+        fn only_marks_come_out_and_the_text_survives(text in "[a-zA-Z<>&\"' 中小企业款项]{0,40}", terms in proptest::collection::vec("[a-z<&中小企业款]{0,4}", 0..4)) {
+            let html = mark(&text, &terms);
+            let bare = html.replace("<mark>", "").replace("</mark>", "");
+            proptest::prop_assert!(!bare.contains('<') && !bare.contains('>'));
+            proptest::prop_assert_eq!(unescape(&bare), text);
+        }
+    }
 }

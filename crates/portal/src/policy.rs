@@ -434,4 +434,19 @@ mod tests {
         assert_eq!(p.articles.len(), 2);
         assert!(p.articles[0].body.contains("跳号"));
     }
+
+    proptest::proptest! {
+        /// Any text is a policy or an error, never a panic; articles stay consecutive.
+        #[test]
+        fn any_text_parses_or_fails_cleanly(body in "(第[一二三十百零]{1,4}条[ 　]?[甲乙丙]{0,3}\n|## 第[一二]章 总则\n|[甲乙 ]{0,5}\n|\\(2020年1月1日 施行\\)\n){0,12}") {
+            let text = format!("# 标题\n2020年13月40日 国务院令第号公布\n<!-- INFO END -->\n{body}");
+            if let Ok(p) = parse("henan", "t(2020-01-01).md", &text) {
+                for (i, a) in p.articles.iter().enumerate() {
+                    proptest::prop_assert_eq!(a.number, i as i64 + 1);
+                }
+                proptest::prop_assert_eq!(p.adopted_on, None);
+                proptest::prop_assert_eq!(p.doc_number, "");
+            }
+        }
+    }
 }
