@@ -2,7 +2,8 @@
 -- (crates/portal/data/policies), loaded at start-up when missing or changed, one row per
 -- policy and one per article (第X条). Chapters and sections are kept on each article.
 -- Issuer, 文号 and dates are empty when the text does not state them; status is
--- 'unknown' (未核实) until staff confirm it: in_force | repealed | unknown.
+-- 'unknown' (未核实) until staff confirm it (/console/portal/policies): in_force |
+-- repealed | unknown.
 -- Keep this file in step with its twin in the other migration tree.
 CREATE TABLE portal_policies (
     id INTEGER PRIMARY KEY,
@@ -18,6 +19,11 @@ CREATE TABLE portal_policies (
     effective_on TEXT,
     version_date TEXT,
     status TEXT NOT NULL DEFAULT 'unknown',
+    -- 核实 Who confirmed the status, when, and on what basis (e.g. 国家法律法规数据库);
+    -- cleared when the text changes, since the confirmation was of the old text.
+    status_basis TEXT NOT NULL DEFAULT '',
+    status_checked_by TEXT NOT NULL DEFAULT '',
+    status_checked_at BIGINT,
     -- Tags separated by commas.
     tags TEXT NOT NULL DEFAULT '',
     -- The promulgation and amendment lines, one per line.

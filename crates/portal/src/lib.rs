@@ -5,7 +5,8 @@
 //! Built so far: the portal home (the 13 modules as tiles, the unbuilt ones shown as
 //! 建设中) and 营商政策, the policy library — 40 statutes embedded in the binary
 //! ([`policy`] parses them, [`store`] keeps them in `portal_policies` /
-//! `portal_policy_articles`, [`index`] puts every article in the shared search index).
+//! `portal_policy_articles`, [`index`] puts every article in the shared search index) —
+//! whose staff side confirms each policy's in-force status ([`PERM_POLICIES`]).
 //!
 //! Rooms: [`model`] (the modules, levels, statuses), [`policy`] (the file parser),
 //! [`store`] (SQL), [`index`] (search documents), [`highlight`] (safe `<mark>`ing),
@@ -20,7 +21,25 @@ pub mod web;
 
 use std::sync::Arc;
 
-use qingfeng_platform::web::{AppState, Module};
+use qingfeng_platform::auth::{Permission, Role};
+use qingfeng_platform::web::{AppState, ConsoleLink, Module};
+
+/// 营商政策维护 Confirm a policy's in-force status (现行有效/已废止) against the
+/// authoritative text, with the basis; recorded in the audit chain.
+pub const PERM_POLICIES: Permission = Permission {
+    key: "portal.policies",
+    zh: "维护营商政策",
+    en: "Maintain the policy library",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin],
+};
+
+pub mod perms {
+    use qingfeng_platform::auth::Permission;
+    pub const ALL: &[Permission] = &[super::PERM_POLICIES];
+}
+
+const LINKS: &[ConsoleLink] =
+    &[ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES }];
 
 /// The module as the server registers it.
 pub struct PortalModule;
@@ -29,8 +48,14 @@ impl Module for PortalModule {
     fn system(&self) -> &'static str {
         "portal"
     }
+    fn permissions(&self) -> &'static [Permission] {
+        perms::ALL
+    }
     fn routes(&self) -> axum::Router<AppState> {
         web::routes()
+    }
+    fn console_links(&self) -> &'static [ConsoleLink] {
+        LINKS
     }
 }
 

@@ -28,6 +28,12 @@ pub struct Policy {
     pub effective_on: Option<String>,
     pub version_date: Option<String>,
     pub status: String,
+    /// 核实依据 What the status was checked against; empty while unknown.
+    pub status_basis: String,
+    /// Username of who confirmed the status (staff pages only, not the public API).
+    #[serde(skip)]
+    pub status_checked_by: String,
+    pub status_checked_at: Option<i64>,
     pub tags: String,
     pub history: String,
     pub article_count: i64,
@@ -42,6 +48,10 @@ impl Policy {
     }
     pub fn status(&self) -> Status {
         Status::from_key(&self.status)
+    }
+    /// When the status was confirmed, local time (`YYYY-MM-DD HH:MM`).
+    pub fn checked_at_display(&self) -> Option<String> {
+        self.status_checked_at.map(qingfeng_platform::clock::local_display)
     }
     pub fn tag_list(&self) -> Vec<&str> {
         self.tags.split(',').filter(|t| !t.is_empty()).collect()
@@ -83,11 +93,12 @@ impl LoadSummary {
     }
 }
 
-const POLICY_COLUMNS: &str = "id, slug, title, level, issuer, doc_number, adopted_on, revised_on, effective_on, version_date, status, tags, \
-                              history, article_count";
+const POLICY_COLUMNS: &str = "id, slug, title, level, issuer, doc_number, adopted_on, revised_on, effective_on, version_date, status, \
+                              status_basis, status_checked_by, status_checked_at, tags, history, article_count";
 
 /// Load `library` into the database: new files are inserted, changed files (by
-/// SHA-256) replace their articles under the same policy id, unchanged ones are left
+/// SHA-256) replace their articles under the same policy id — and their status goes back
+/// to unknown, since a confirmation was of the old text —, unchanged ones are left
 /// alone. Idempotent; safe when two servers start at once (the loser's insert is
 /// skipped).
 pub async fn ensure_loaded(db: &Db, library: &[ParsedPolicy], now_ms: i64) -> Result<LoadSummary, AppError> {
@@ -174,7 +185,7 @@ async fn replace(db: &Db, id: i64, p: &ParsedPolicy, now_ms: i64) -> Result<(), 
     tx.execute(
         "UPDATE portal_policies SET title = $1, level = $2, issuer = $3, doc_number = $4, adopted_on = $5, revised_on = $6, \
          effective_on = $7, version_date = $8, status = $9, tags = $10, history = $11, article_count = $12, source_sha256 = $13, \
-         loaded_at = $14 WHERE id = $15",
+         loaded_at = $14, status_basis = '', status_checked_by = '', status_checked_at = NULL WHERE id = $15",
         &args,
     )
     .await?;
@@ -204,6 +215,25 @@ pub async fn list(db: &Db, level: Option<Level>) -> Result<Vec<Policy>, AppError
     }
     sql.push(" ORDER BY CASE level WHEN 'national' THEN 0 WHEN 'henan' THEN 1 ELSE 2 END, title");
     Ok(sql.fetch_all(db).await?)
+}
+
+/// 核实效力 Record the in-force status staff confirmed, inside `tx` (with its audit
+/// entry). Returns whether the policy exists.
+pub async fn set_status(
+    tx: &mut qingfeng_platform::db::Tx,
+    id: i64,
+    status: Status,
+    basis: &str,
+    by: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let n = tx
+        .execute(
+            "UPDATE portal_policies SET status = $1, status_basis = $2, status_checked_by = $3, status_checked_at = $4 WHERE id = $5",
+            &[status.key().into(), basis.into(), by.into(), now_ms.into(), id.into()],
+        )
+        .await?;
+    Ok(n == 1)
 }
 
 /// Policies whose title contains every whitespace-separated word of `q` (a search for a

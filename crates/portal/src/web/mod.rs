@@ -2,6 +2,7 @@
 //! its JSON API.
 
 pub mod api;
+pub mod console;
 pub mod home;
 pub mod policies;
 
@@ -14,7 +15,7 @@ use crate::index::{MAX_PAGE, MAX_QUERY_CHARS};
 use crate::model::Level;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(home::routes()).merge(policies::routes()).merge(api::routes())
+    Router::new().merge(home::routes()).merge(policies::routes()).merge(api::routes()).merge(console::routes())
 }
 
 /// The query string of a policy search or listing, as typed (checked by [`Self::check`]

@@ -1,12 +1,12 @@
 //! 营商环境直通车 in real Chromium on a 390×844 phone window: the portal home, a policy
 //! searched from the home box, a hit tapped, the article reached and marked. Screenshots
 //! go to `target/screenshots/portal-*-390x844.png` (home, search, article,
-//! policies).
+//! policies, console-status).
 
 use fantoccini::{Client, Locator};
 
 use crate::browser::{browser, screenshot_dir};
-use crate::harness::TestApp;
+use crate::harness::{PW, TestApp};
 
 async fn shot(b: &Client, name: &str) {
     let png = b.screenshot().await.unwrap();
@@ -66,6 +66,22 @@ async fn a_policy_search_to_an_article() {
     assert_eq!(b.find_all(Locator::Css("#policy-list li")).await.unwrap().len(), 3);
     fits_the_phone(&b, "the policy list").await;
     shot(&b, "policies").await;
+
+    // Staff confirm a policy's status from the console, on the same phone.
+    b.goto(&app.url("/login")).await.unwrap();
+    b.find(Locator::Id("username")).await.unwrap().send_keys("county").await.unwrap();
+    b.find(Locator::Id("password")).await.unwrap().send_keys(PW).await.unwrap();
+    b.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Id("dashboard")).await.unwrap();
+    b.goto(&app.url("/console/portal/policies")).await.unwrap();
+    b.find(Locator::Css("#console-policies a.stack")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Id("status-form")).await.unwrap();
+    b.find(Locator::Id("status")).await.unwrap().select_by_value("in_force").await.unwrap();
+    b.find(Locator::Id("basis")).await.unwrap().send_keys("国家法律法规数据库，2026年11月30日查询").await.unwrap();
+    b.find(Locator::Id("status-submit")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Id("saved")).await.unwrap();
+    fits_the_phone(&b, "the status form").await;
+    shot(&b, "console-status").await;
 
     app.stop().await;
 }

@@ -162,3 +162,65 @@ async fn the_portal_home_a_policy_search_the_article_and_the_api() {
         app.stop().await;
     }
 }
+
+/// 营商政策维护: a county administrator confirms a policy in force with its basis; the
+/// public page and the API show it, the audit chain records it; others may not.
+#[tokio::test]
+async fn staff_confirm_a_policys_status_with_a_basis() {
+    for app in apps().await {
+        let be = app.backend;
+        let v: Value = app.client().get(app.url("/api/v1/portal/policies?level=national")).send().await.unwrap().json().await.unwrap();
+        let policy = v["items"].as_array().unwrap().iter().find(|p| p["title"] == "优化营商环境条例").unwrap().clone();
+        let id = policy["id"].as_i64().unwrap();
+        let path = format!("/console/portal/policies/{id}");
+
+        // Not for everyone.
+        let anon = app.client().get(app.url(&path)).send().await.unwrap();
+        assert_eq!(anon.status(), 303, "{be}");
+        let grid = app.login("grid01", crate::harness::PW).await;
+        assert_eq!(grid.get(app.url(&path)).send().await.unwrap().status(), 403, "{be}");
+
+        let c = app.login("county", crate::harness::PW).await;
+        let list = c.get(app.url("/console/portal/policies")).send().await.unwrap().text().await.unwrap();
+        assert!(list.contains(&format!("href=\"{path}\"")), "{be}");
+        let console = c.get(app.url("/console")).send().await.unwrap().text().await.unwrap();
+        assert!(console.contains("/console/portal/policies"), "{be}: no console link");
+
+        // A status without its basis is refused, and so is a missing token.
+        let csrf = app.csrf_from(&c, &path).await;
+        let r = c.post(app.url(&path)).form(&[("csrf", csrf.as_str()), ("status", "in_force"), ("basis", "  ")]).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{be}");
+        assert!(r.text().await.unwrap().contains("portal.status_basis"));
+        let r = c.post(app.url(&path)).form(&[("status", "in_force"), ("basis", "x")]).send().await.unwrap();
+        assert!(r.status().is_client_error(), "{be}: accepted without csrf");
+        let r = c.post(app.url(&path)).form(&[("csrf", csrf.as_str()), ("status", "bogus"), ("basis", "x")]).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{be}");
+
+        let basis = "国家法律法规数据库，2026年11月30日查询";
+        let r = c.post(app.url(&path)).form(&[("csrf", csrf.as_str()), ("status", "in_force"), ("basis", basis)]).send().await.unwrap();
+        assert_eq!(r.status(), 303, "{be}: {}", r.text().await.unwrap_or_default());
+        let public = app.client().get(app.url(&format!("/portal/policies/{id}"))).send().await.unwrap().text().await.unwrap();
+        assert!(public.contains("现行有效") && public.contains(basis), "{be}");
+        let v: Value = app.client().get(app.url("/api/v1/portal/policies?level=national")).send().await.unwrap().json().await.unwrap();
+        let p = v["items"].as_array().unwrap().iter().find(|p| p["id"] == id).unwrap();
+        assert_eq!(p["status"], "in_force");
+        assert_eq!(p["status_basis"], basis);
+        assert!(p.get("status_checked_by").is_none(), "{be}: staff usernames stay off the public API");
+
+        let logged: i64 = qingfeng_platform::on_db!(&app.db, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'portal.policy_status' AND entity_id = $1"
+        )
+        .bind(id.to_string())
+        .fetch_one(p)
+        .await)
+        .unwrap();
+        assert_eq!(logged, 1, "{be}");
+        assert!(qingfeng_platform::audit::verify(&app.db).await.unwrap().is_intact(), "{be}");
+
+        // Reloading the unchanged library keeps the confirmation.
+        qingfeng_portal::store::ensure_loaded(&app.db, &qingfeng_portal::policy::library(), 0).await.unwrap();
+        let after = qingfeng_portal::store::policy(&app.db, id).await.unwrap().unwrap();
+        assert_eq!(after.status, "in_force", "{be}");
+        app.stop().await;
+    }
+}
