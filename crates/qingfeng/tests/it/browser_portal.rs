@@ -1,7 +1,7 @@
 //! 营商环境直通车 in real Chromium on a 390×844 phone window: the portal home, a policy
 //! searched from the home box, a hit tapped, the article reached and marked. Screenshots
 //! go to `target/screenshots/portal-*-390x844.png` (home, search, article,
-//! policies, console-status).
+//! policies, policy, console-status).
 
 use fantoccini::{Client, Locator};
 
@@ -66,6 +66,11 @@ async fn a_policy_search_to_an_article() {
     assert_eq!(b.find_all(Locator::Css("#policy-list li")).await.unwrap().len(), 3);
     fits_the_phone(&b, "the policy list").await;
     shot(&b, "policies").await;
+    b.find(Locator::Css("#policy-list a.stack")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Id("policy")).await.unwrap();
+    assert!(b.find(Locator::Id("art-1")).await.is_ok());
+    fits_the_phone(&b, "a policy's first page").await;
+    shot(&b, "policy").await;
 
     // Staff confirm a policy's status from the console, on the same phone.
     b.goto(&app.url("/login")).await.unwrap();

@@ -110,6 +110,14 @@ async fn the_portal_home_a_policy_search_the_article_and_the_api() {
         assert!(art.contains("第二章 款项支付规定"));
         assert!(art.contains("未核实"), "{be}: status must be unknown until confirmed");
 
+        // A text without a first chapter heading still gets a named contents entry.
+        let v: Value = c.get(app.url("/api/v1/portal/policies?level=puyang")).send().await.unwrap().json().await.unwrap();
+        let trade =
+            v["items"].as_array().unwrap().iter().find(|p| p["title"] == "濮阳市公共资源交易管理条例").unwrap()["id"].as_i64().unwrap();
+        let (_, trade) = get(format!("/portal/policies/{trade}")).await;
+        assert!(trade.contains("<a href=\"#art-1\">第一条起（原文未分章）</a>"), "{be}");
+        assert!(!trade.contains("\"></a>"), "{be}: empty link");
+
         // What the user typed is text, never markup.
         let (s, evil) = get(format!("/portal/policies?q={}", enc("<script>alert(1)</script> 中小企业"))).await;
         assert_eq!(s, 200);
