@@ -1,5 +1,8 @@
 //! 接口 The portal's JSON API: `GET /api/v1/portal/policies?q=&page=&level=` — article
-//! hits with highlighted snippets when `q` is given, else the policies (of `level`).
+//! hits (`total`, `page`, `per_page`, `items` with `snippet` as plain text and
+//! `snippet_html` escaped with the matched words in `<mark>`) when `q` is given; else
+//! every policy, or those of `level` (`national`, `henan`, `puyang`; ignored by a
+//! search). Public, no token needed: the library is published law.
 
 use axum::extract::State;
 use axum::routing::get;

@@ -69,6 +69,12 @@ async fn the_portal_home_a_policy_search_the_article_and_the_api() {
         assert_eq!(home.matches("class=\"pt-tile\" href=").count(), 1, "{be}");
         assert!(home.contains("href=\"/portal/policies\""));
         assert!(home.contains("id=\"portal-q\""));
+        let en = app.client();
+        assert_eq!(en.get(app.url("/lang/en?next=/portal")).send().await.unwrap().status(), 303);
+        let en_home = en.get(app.url("/portal")).send().await.unwrap().text().await.unwrap();
+        assert!(en_home.contains("<span class=\"pt-en\">Negative list</span>") && en_home.matches("Coming soon").count() == 12, "{be}");
+        let en_list = en.get(app.url("/portal/policies?level=henan")).send().await.unwrap().text().await.unwrap();
+        assert!(en_list.contains(">Henan</a>") && en_list.contains("articles"), "{be}");
 
         // The library is in the database once, whatever the number of start-ups.
         let counts: (i64, i64) = qingfeng_platform::on_db!(&app.db, |p| sqlx::query_as(
@@ -117,6 +123,13 @@ async fn the_portal_home_a_policy_search_the_article_and_the_api() {
         let (_, trade) = get(format!("/portal/policies/{trade}")).await;
         assert!(trade.contains("<a href=\"#art-1\">第一条起（原文未分章）</a>"), "{be}");
         assert!(!trade.contains("\"></a>"), "{be}: empty link");
+
+        // The next page goes on where the first stopped.
+        assert!(page.contains("rel=\"next\""), "{be}");
+        let (s, two) = get(format!("/portal/policies?q={}&page=2", enc("中小企业 款项"))).await;
+        assert_eq!(s, 200);
+        assert!(two.contains("rel=\"prev\"") && two.contains("class=\"pt-hit\""), "{be}");
+        assert!(!two.contains("id=\"policy-titles\""), "{be}: matching titles only on the first page");
 
         // What the user typed is text, never markup.
         let (s, evil) = get(format!("/portal/policies?q={}", enc("<script>alert(1)</script> 中小企业"))).await;
