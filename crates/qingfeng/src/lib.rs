@@ -19,7 +19,7 @@ use tokio::sync::watch;
 
 /// The modules this build serves. Each system's crate adds itself here.
 pub fn modules() -> Vec<Arc<dyn Module>> {
-    vec![qingfeng_credit::module(), qingfeng_mediation::module()]
+    vec![qingfeng_credit::module(), qingfeng_mediation::module(), qingfeng_portal::module()]
 }
 
 /// Open the database of `cfg`, migrate it, and load the county registry if the
@@ -65,20 +65,35 @@ pub async fn build_state_with(cfg: Config, clock: Clock, demo: bool, volume: Dem
         demo::load_credit(&db, &pii, &cfg, &clock, volume.credit_records).await?;
         demo::load_mediation(&db, &clock, volume.mediation_cases).await?;
     }
+    let library = load_policies(&db, &clock).await?;
     let cal = calendar::load(&db).await?;
     let search = Arc::new(open_search(&cfg)?);
     if search.doc_count() == 0 || demo {
         reindex(&db, &search, &clock).await?;
+    } else if library.changed() {
+        qingfeng_portal::index::reindex(&db, &search).await?;
     }
     Ok(AppState::new(db, cfg, clock, pii, cal, search, modules()))
 }
 
+/// 营商政策 Load the policy library embedded in the binary into the database when it is
+/// missing or changed (idempotent; quick when nothing changed).
+pub async fn load_policies(db: &Db, clock: &Clock) -> anyhow::Result<qingfeng_portal::store::LoadSummary> {
+    let sum = qingfeng_portal::store::ensure_loaded(db, &qingfeng_portal::policy::library(), clock.now_ms()).await?;
+    if sum.changed() {
+        tracing::info!(inserted = sum.inserted, updated = sum.updated, "policy library loaded");
+    }
+    Ok(sum)
+}
+
 /// Rebuild the whole search index from the database: the registry and each module's
-/// documents (credit subjects). Returns documents written.
+/// documents (credit subjects, policy articles). Returns documents written.
 pub async fn reindex(db: &Db, index: &SearchIndex, clock: &Clock) -> anyhow::Result<usize> {
     let registry = indexing::reindex_registry(db, index).await?;
     let credit = qingfeng_credit::index::reindex(db, index, clock.now_ms()).await?;
-    Ok(registry + credit)
+    load_policies(db, clock).await?;
+    let policies = qingfeng_portal::index::reindex(db, index).await?;
+    Ok(registry + credit + policies)
 }
 
 /// The search index in `DATA_DIR/search` (rebuilt by `qingfeng reindex`).

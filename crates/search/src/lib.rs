@@ -22,7 +22,6 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::{CJK_NGRAM, JIEBA, cjk_ngram_analyzer, jieba_analyzer, query_tokens, without_stop_words};
@@ -37,8 +36,10 @@ pub const MAX_LIMIT: usize = 100;
 pub const MAX_OFFSET: usize = 10_000;
 /// Query text beyond this many characters is ignored.
 const MAX_QUERY_CHARS: usize = 200;
-/// Snippet length in characters (tantivy counts bytes: CJK is 3 bytes each).
+/// Snippet length in characters.
 const SNIPPET_CHARS: usize = 80;
+/// Characters of context shown before the first matched word of a snippet.
+const SNIPPET_LEAD: usize = 12;
 const WRITER_MEMORY_BYTES: usize = 20_000_000;
 const TITLE_BOOST: f32 = 3.0;
 const NGRAM_BOOST: f32 = 2.0;
@@ -304,18 +305,13 @@ impl SearchIndex {
         let top = TopDocs::with_limit(limit).and_offset(q.offset).order_by_score();
         let (total, top) = searcher.search(&query, &(Count, top))?;
 
-        let mut snippets = SnippetGenerator::create(&searcher, &query, f.body)?;
-        snippets.set_max_num_chars(SNIPPET_CHARS * 3);
+        let terms = highlight_terms(&q.text);
         let hits = top
             .into_iter()
             .map(|(score, address)| {
                 let doc: TantivyDocument = searcher.doc(address)?;
                 let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-                let snippet = snippets.snippet_from_doc(&doc);
-                let snippet = match snippet.fragment() {
-                    "" => text(f.body).chars().take(SNIPPET_CHARS).collect(),
-                    fragment => fragment.to_owned(),
-                };
+                let snippet = snippet(&text(f.body), &terms);
                 Ok(Hit {
                     kind: text(f.kind),
                     id: text(f.id),
@@ -365,6 +361,59 @@ impl SearchIndex {
 
         (!should.is_empty()).then(|| Box::new(BooleanQuery::union(should)) as Box<dyn Query>)
     }
+}
+
+/// The words a search for `raw` looks for — its jieba words (stop words dropped) and its
+/// whitespace-separated pieces, lowercased — for highlighting matches in text shown to
+/// the user (snippets, an article reached from a hit). Longest first.
+pub fn highlight_terms(raw: &str) -> Vec<String> {
+    let text: String = raw.trim().chars().take(MAX_QUERY_CHARS).collect();
+    let mut terms = without_stop_words(query_tokens(&mut jieba_analyzer(), &text));
+    for piece in text.split_whitespace().map(str::to_lowercase) {
+        if piece.chars().any(char::is_alphanumeric) && !terms.contains(&piece) {
+            terms.push(piece);
+        }
+    }
+    terms.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
+    terms
+}
+
+/// Up to [`SNIPPET_CHARS`] characters of `body` around the query's `terms` (with `…` where
+/// the body goes on)
+/// ([`highlight_terms`]): of the windows starting [`SNIPPET_LEAD`] characters before a
+/// match, the first that holds the most (and longest) distinct terms; the body's start
+/// when none occurs.
+///
+/// Not tantivy's `SnippetGenerator`: jieba's search mode emits a word's sub-words with
+/// overlapping offsets, and when a fragment boundary falls between them tantivy 0.27
+/// subtracts with overflow (a panic in debug builds) — long bodies such as statute
+/// articles hit it.
+fn snippet(body: &str, terms: &[String]) -> String {
+    let chars: Vec<char> = body.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let terms: Vec<Vec<char>> = terms.iter().map(|t| t.chars().collect::<Vec<char>>()).filter(|t| !t.is_empty()).collect();
+    let occurs = |t: &[char], from: usize, to: usize| chars.get(from..to).is_some_and(|w| w.windows(t.len()).any(|x| x == t));
+    let last_start = chars.len().saturating_sub(SNIPPET_CHARS);
+    let mut best: Option<(usize, usize)> = None;
+    for t in &terms {
+        for (at, _) in chars.windows(t.len()).enumerate().filter(|(_, w)| *w == t.as_slice()) {
+            let start = at.saturating_sub(SNIPPET_LEAD).min(last_start);
+            let end = (start + SNIPPET_CHARS).min(chars.len());
+            let score: usize = terms.iter().filter(|u| occurs(u, start, end)).map(Vec::len).sum();
+            if best.is_none_or(|(s, b)| score > b || (score == b && start < s)) {
+                best = Some((start, score));
+            }
+        }
+    }
+    let start = best.map(|(s, _)| s).unwrap_or(0);
+    let mut out = String::with_capacity(SNIPPET_CHARS * 3 + 6);
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(body.chars().skip(start).take(SNIPPET_CHARS));
+    if start + SNIPPET_CHARS < chars.len() {
+        out.push('…');
+    }
+    out
 }
 
 fn key(kind: &str, id: &str) -> String {

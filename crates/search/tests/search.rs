@@ -341,3 +341,22 @@ fn index_is_shareable_across_threads() {
     }
     assert_eq!(ids(&index, "并发写入").len(), 4);
 }
+
+/// Long CJK bodies (statute articles) with a query whose jieba sub-words overlap: tantivy's
+/// snippet generator subtracted with overflow here; the snippet is ours now.
+#[test]
+fn long_bodies_with_overlapping_words_give_a_snippet_around_the_match() {
+    let index = SearchIndex::open_in_ram().unwrap();
+    let filler =
+        "机关、事业单位使用财政资金从中小企业采购货物、工程、服务，应当严格按照批准的预算执行，不得无预算、超预算开展采购。".repeat(6);
+    let body = format!("{filler}大型企业应当自货物、工程、服务交付之日起60日内支付中小企业款项。{filler}");
+    index.upsert(&[doc("policy_article", "1", QINGFENG, "保障中小企业款项支付条例 第九条", &body, &[])]).unwrap();
+    let hits = search(&index, SearchQuery::new("中小企业 款项"));
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].snippet.contains("中小企业款项"), "{}", hits[0].snippet);
+    assert!(hits[0].snippet.chars().count() <= 82, "{}", hits[0].snippet);
+    assert!(hits[0].snippet.starts_with('…') && hits[0].snippet.ends_with('…'), "{}", hits[0].snippet);
+    for q in ["中小企业款项支付", "采购 预算", "大型企业", "ABC", "中"] {
+        let _ = search(&index, SearchQuery::new(q));
+    }
+}
