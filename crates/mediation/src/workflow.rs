@@ -13,6 +13,7 @@ use qingfeng_platform::pii::Pii;
 use qingfeng_platform::sql::{Arg, Sql};
 use qingfeng_platform::state::Firing;
 use qingfeng_platform::users::User;
+use qingfeng_platform::web::console::actor_of;
 use qingfeng_platform::{AppError, clock, registry};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -308,10 +309,6 @@ fn level_timer(env: &Env, level: &str) -> Option<i64> {
     }
 }
 
-fn actor_of(user: &User) -> Actor {
-    Actor::User { id: user.id, username: user.username.clone() }
-}
-
 /// 登记 Store a new case, route it by the rules and tell the body that takes it.
 pub async fn intake(env: Env<'_>, mut new: NewCase, parties: Vec<NewParty>, by: Option<&User>, actor: &Actor) -> Result<Case, AppError> {
     if let Some(u) = by {
@@ -546,7 +543,13 @@ pub async fn fire(env: Env<'_>, case: &Case, event: &str, input: &ActionInput, a
             notice = "人民法庭已受理司法确认申请，将在15日内作出决定。".into();
         }
         "extend_review" => {
-            if case.due_basis.contains("院长批准") {
+            // Once per case: the audit chain holds every transition the case went through.
+            let history = audit::history(env.db, MACHINE.entity, &case.id.to_string(), 1000).await?;
+            let fired = |e: &audit::Entry| {
+                serde_json::from_str::<serde_json::Value>(&e.detail).ok().and_then(|d| d.get("event").cloned())
+                    == Some("extend_review".into())
+            };
+            if history.iter().any(fired) {
                 return Err(AppError::conflict("mediation.extend_once", "审查期限只能经院长批准延长一次"));
             }
             let from = case.due_at.unwrap_or(now);

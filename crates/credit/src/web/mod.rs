@@ -64,7 +64,7 @@ pub async fn request(st: &AppState, user: &User, kind: ImportKind, door: &'stati
         lenient_uscc: false,
         today: st.clock.today(),
         market_regulation: ingest::market_regulation_departments(&st.db).await?,
-        calendar: std::sync::Arc::new(st.calendar.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone())),
+        calendar: std::sync::Arc::new(st.calendar_now()),
         clock: st.clock.clone(),
     })
 }

@@ -434,7 +434,7 @@ async fn attach(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, mu
         if bytes.is_empty() {
             return Err(AppError::bad_request("mediation.file_empty", "请选择要上传的文件"));
         }
-        let actor = qingfeng_platform::audit::Actor::User { id: me.id, username: me.username.clone() };
+        let actor = qingfeng_platform::web::console::actor_of(me);
         let new = NewAttachment {
             county_code: &case.county_code,
             owner_kind: MACHINE.entity,

@@ -76,7 +76,7 @@ async fn inbound(
         st.clock.now().timestamp(),
     )?;
     let key = header(exchange::HEADER_KEY).unwrap_or_default();
-    let calendar = st.calendar.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone());
+    let calendar = st.calendar_now();
     let env = Env { db: &st.db, cal: &calendar, rules: Rules::shipped(), now_ms: st.clock.now_ms() };
     Ok(Json(exchange::receive(env, &st.pii, &user.county_code, source, key, &body).await?))
 }

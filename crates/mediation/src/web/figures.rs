@@ -10,7 +10,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use qingfeng_platform::AppError;
-use qingfeng_platform::audit::Actor;
 use qingfeng_platform::auth::Role;
 use qingfeng_platform::users::User;
 use qingfeng_platform::web::{AppState, Ctx, Form, Query, render_with};
@@ -316,7 +315,7 @@ async fn save_intake(State(st): State<AppState>, ctx: Ctx, Form(form): Form<Inta
     let current = figures::year_of(now);
     let result = async {
         let input = figures::check_intake(&form.year, &form.civil_cases, &form.source, current)?;
-        let actor = Actor::User { id: user.id, username: user.username.clone() };
+        let actor = qingfeng_platform::web::console::actor_of(user);
         figures::set_court_intake(&st.db, &user.county_code, &input, &actor, now).await?;
         Ok::<i32, AppError>(input.year)
     }

@@ -153,7 +153,7 @@ async fn report_submit(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Intak
     let cal = calendar(&st);
     let result = async {
         let (new, parties) = workflow::check_intake(&st.db, &st.pii, &me.county_code, channel, &f.input(), st.clock.today()).await?;
-        let actor = Actor::User { id: me.id, username: me.username.clone() };
+        let actor = qingfeng_platform::web::console::actor_of(me);
         workflow::intake(env(&st, &cal), new, parties, Some(me), &actor).await
     }
     .await;

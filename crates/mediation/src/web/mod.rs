@@ -32,7 +32,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The working-day calendar as it stands now.
 pub(crate) fn calendar(st: &AppState) -> HolidayCalendar {
-    st.calendar.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    st.calendar_now()
 }
 
 pub(crate) fn env<'a>(st: &'a AppState, cal: &'a HolidayCalendar) -> Env<'a> {

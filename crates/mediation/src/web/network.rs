@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use qingfeng_platform::AppError;
-use qingfeng_platform::audit::{self, Actor, Change};
+use qingfeng_platform::audit::{self, Change};
 use qingfeng_platform::auth::{Role, Scope};
 use qingfeng_platform::listing::{ListParams, ListQuery};
 use qingfeng_platform::registry::{self, Organisation};
@@ -129,7 +129,7 @@ async fn save_mediator(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Media
             now,
             &Change {
                 county_code: &me.county_code,
-                actor: &Actor::User { id: me.id, username: me.username.clone() },
+                actor: &qingfeng_platform::web::console::actor_of(me),
                 action: "mediation.mediator_register",
                 entity: "user",
                 entity_id: &uid.to_string(),

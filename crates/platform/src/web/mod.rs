@@ -204,6 +204,12 @@ impl AppState {
         r
     }
 
+    /// 工作日历 The working-day calendar as it stands now (a copy: an administrator may
+    /// load another year while a request runs).
+    pub fn calendar_now(&self) -> HolidayCalendar {
+        self.calendar.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    }
+
     pub fn is_live(&self, system: &str) -> bool {
         self.modules.iter().any(|m| m.system() == system && m.has_public_pages())
     }

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use qingfeng_platform::AppError;
-use qingfeng_platform::audit::{self, Actor, Change};
+use qingfeng_platform::audit::{self, Change};
 use qingfeng_platform::web::{AppState, Ctx, Form, render_with};
 use serde::Deserialize;
 
@@ -123,7 +123,7 @@ async fn save(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, For
         now,
         &Change {
             county_code: &me.county_code,
-            actor: &Actor::User { id: me.id, username: me.username.clone() },
+            actor: &qingfeng_platform::web::console::actor_of(me),
             action: "portal.policy_status",
             entity: "portal_policy",
             entity_id: &id.to_string(),
