@@ -12,6 +12,8 @@
 //! [`store`] (SQL), [`index`] (search documents), [`highlight`] (safe `<mark>`ing),
 //! [`web`] (pages and the JSON API).
 
+pub mod content;
+pub mod exposure;
 pub mod highlight;
 pub mod index;
 pub mod model;
@@ -22,6 +24,7 @@ pub mod web;
 use std::sync::Arc;
 
 use qingfeng_platform::auth::{Permission, Role};
+use qingfeng_platform::jobs::{Every, JobHandler, Recurring};
 use qingfeng_platform::web::{AppState, ConsoleLink, Module};
 
 /// 营商政策维护 Confirm a policy's in-force status (现行有效/已废止) against the
@@ -33,13 +36,41 @@ pub const PERM_POLICIES: Permission = Permission {
     roles: &[Role::SystemAdmin, Role::CountyAdmin],
 };
 
+/// 撰写文章 Write 营商动态 and 经典案例 articles and submit them for review.
+pub const PERM_CONTENT_EDIT: Permission = Permission {
+    key: "portal.content.edit",
+    zh: "撰写营商动态与案例",
+    en: "Write news and cases",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff],
+};
+
+/// 审核文章 Approve (now or at a set time), return or withdraw articles — never one's own.
+pub const PERM_CONTENT_REVIEW: Permission = Permission {
+    key: "portal.content.review",
+    zh: "审核发布营商动态与案例",
+    en: "Review and publish news and cases",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin],
+};
+
+/// 曝光台 Flag penalties for exposure, publish entries by hand with their basis, withdraw.
+pub const PERM_EXPOSURE: Permission = Permission {
+    key: "portal.exposure",
+    zh: "维护曝光台",
+    en: "Maintain the exposure board",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::CreditOfficer],
+};
+
 pub mod perms {
     use qingfeng_platform::auth::Permission;
-    pub const ALL: &[Permission] = &[super::PERM_POLICIES];
+    pub const ALL: &[Permission] = &[super::PERM_POLICIES, super::PERM_CONTENT_EDIT, super::PERM_CONTENT_REVIEW, super::PERM_EXPOSURE];
 }
 
-const LINKS: &[ConsoleLink] =
-    &[ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES }];
+const LINKS: &[ConsoleLink] = &[
+    ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES },
+    ConsoleLink { href: "/console/portal/news", zh: "营商动态与案例", en: "News and cases", permission: &PERM_CONTENT_EDIT },
+    ConsoleLink { href: "/console/portal/news/review", zh: "文章审核", en: "Article review", permission: &PERM_CONTENT_REVIEW },
+    ConsoleLink { href: "/console/portal/exposure", zh: "曝光台维护", en: "Exposure board", permission: &PERM_EXPOSURE },
+];
 
 /// The module as the server registers it.
 pub struct PortalModule;
@@ -56,6 +87,12 @@ impl Module for PortalModule {
     }
     fn console_links(&self) -> &'static [ConsoleLink] {
         LINKS
+    }
+    fn jobs(&self) -> Vec<Arc<dyn JobHandler>> {
+        vec![Arc::new(content::workflow::PublishJob), Arc::new(exposure::Sweep)]
+    }
+    fn recurring(&self, county: &str) -> Vec<Recurring> {
+        vec![Recurring::new(county, exposure::Sweep::KIND, Every::EveryMinutes(5))]
     }
 }
 

@@ -17,7 +17,7 @@ pub struct PortalModule {
 
 /// The 13 modules, in the order of the county's mini program.
 pub const MODULES: &[PortalModule] = &[
-    PortalModule { key: "news", zh: "营商动态", en: "News", glyph: "讯", href: None },
+    PortalModule { key: "news", zh: "营商动态", en: "News", glyph: "讯", href: Some("/portal/news") },
     PortalModule { key: "policies", zh: "营商政策", en: "Policies", glyph: "策", href: Some("/portal/policies") },
     PortalModule { key: "departments", zh: "部门职责", en: "Department duties", glyph: "职", href: None },
     PortalModule { key: "powers", zh: "权责清单", en: "Powers list", glyph: "权", href: None },
@@ -28,8 +28,8 @@ pub const MODULES: &[PortalModule] = &[
     PortalModule { key: "complaints", zh: "企业家维权投诉", en: "Complaints", glyph: "诉", href: None },
     PortalModule { key: "ratings", zh: "好差评", en: "Service ratings", glyph: "评", href: None },
     PortalModule { key: "surveys", zh: "问卷调查", en: "Surveys", glyph: "问", href: None },
-    PortalModule { key: "cases", zh: "经典案例", en: "Model cases", glyph: "案", href: None },
-    PortalModule { key: "exposure", zh: "曝光台", en: "Exposure board", glyph: "曝", href: None },
+    PortalModule { key: "cases", zh: "经典案例", en: "Model cases", glyph: "案", href: Some("/portal/cases") },
+    PortalModule { key: "exposure", zh: "曝光台", en: "Exposure board", glyph: "曝", href: Some("/portal/exposure") },
 ];
 
 /// 层级 Where a policy comes from.

@@ -317,6 +317,7 @@ pub async fn load(db: &Db, pii: &Pii, _cfg: &Config, clock: &Clock) -> anyhow::R
             qingfeng_platform::registry::assign_grid_worker(db, &scope, g.id, Some(worker.id), &actor, now).await?;
         }
     }
+    qingfeng_portal::content::demo::load_all(db, COUNTY, clock).await?;
     Ok(())
 }
 
@@ -373,6 +374,7 @@ pub async fn load_credit(db: &Db, pii: &Pii, cfg: &Config, clock: &Clock, record
         let sum = ingest::run(db, pii, &req, Box::new(std::io::Cursor::new(csv)), &mut sink, &mut |_| {}).await?;
         tracing::info!(kind = kind.key(), stored = sum.stored, "demo credit records loaded");
     }
+    qingfeng_portal::exposure::demo::load_listed(db, COUNTY, clock).await?;
     demo_listed_person(db, pii, cfg, clock).await
 }
 

@@ -93,7 +93,8 @@ pub async fn reindex(db: &Db, index: &SearchIndex, clock: &Clock) -> anyhow::Res
     let credit = qingfeng_credit::index::reindex(db, index, clock.now_ms()).await?;
     load_policies(db, clock).await?;
     let policies = qingfeng_portal::index::reindex(db, index).await?;
-    Ok(registry + credit + policies)
+    let articles = qingfeng_portal::content::index::reindex(db, index).await?;
+    Ok(registry + credit + policies + articles)
 }
 
 /// The search index in `DATA_DIR/search` (rebuilt by `qingfeng reindex`).

@@ -121,3 +121,16 @@ pub async fn listed_debtors(db: &Db, ids: &[i64], today: &str) -> Result<HashSet
     let rows: Vec<(i64,)> = db.fetch_by_keys(&s, "subject_id", ids, "").await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// The entries of the `kind` list of `county` in force on `today` (`YYYY-MM-DD`), oldest
+/// first, at most `limit`: what other modules publish from a list (the portal's 曝光台
+/// shows the 严重失信主体名单).
+pub async fn entries_in_force(db: &Db, county: &str, kind: ListKind, today: &str, limit: i64) -> Result<Vec<crate::store::ListEntry>, AppError> {
+    let mut s = Sql::new(
+        "SELECT id, list_kind, subject_id, basis, authority, source_ref, listed_on, ends_on, removed_on FROM credit_list_entries WHERE county_code = ",
+    );
+    s.bind(county).push(" AND list_kind = ").bind(kind.key());
+    s.push(" AND removed_on IS NULL AND listed_on <= ").bind(today);
+    s.push(" AND (ends_on IS NULL OR ends_on >= ").bind(today).push(") ORDER BY listed_on, id LIMIT ").bind(limit);
+    Ok(s.fetch_all(db).await?)
+}

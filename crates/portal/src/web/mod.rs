@@ -16,6 +16,9 @@ use crate::model::Level;
 
 pub fn routes() -> Router<AppState> {
     Router::new().merge(home::routes()).merge(policies::routes()).merge(api::routes()).merge(console::routes())
+        .merge(crate::content::web::routes())
+        .merge(crate::content::console::routes())
+        .merge(crate::exposure::web::routes())
 }
 
 /// The query string of a policy search or listing, as typed (checked by [`Self::check`]
