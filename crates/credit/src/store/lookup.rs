@@ -125,7 +125,13 @@ pub async fn listed_debtors(db: &Db, ids: &[i64], today: &str) -> Result<HashSet
 /// The entries of the `kind` list of `county` in force on `today` (`YYYY-MM-DD`), oldest
 /// first, at most `limit`: what other modules publish from a list (the portal's 曝光台
 /// shows the 严重失信主体名单).
-pub async fn entries_in_force(db: &Db, county: &str, kind: ListKind, today: &str, limit: i64) -> Result<Vec<crate::store::ListEntry>, AppError> {
+pub async fn entries_in_force(
+    db: &Db,
+    county: &str,
+    kind: ListKind,
+    today: &str,
+    limit: i64,
+) -> Result<Vec<crate::store::ListEntry>, AppError> {
     let mut s = Sql::new(
         "SELECT id, list_kind, subject_id, basis, authority, source_ref, listed_on, ends_on, removed_on FROM credit_list_entries WHERE county_code = ",
     );

@@ -78,13 +78,12 @@ async fn list_page(st: &AppState, ctx: &Ctx, me: &User, raw: ListForm, review_qu
         "" => None,
         c => Some(Channel::from_key(c).ok_or_else(|| AppError::bad_request("portal.channel", "栏目应为 news 或 cases"))?),
     };
-    let params = ListParams::parse(&ListQuery { page: Some(raw.page.clone()), per_page: None, q: Some(raw.q.clone()), sort: None }, store::SORT, "-updated")?;
-    let f = Filter {
-        county: me.county_code.clone(),
-        channel,
-        state: (!state.is_empty()).then(|| state.clone()),
-        category: None,
-    };
+    let params = ListParams::parse(
+        &ListQuery { page: Some(raw.page.clone()), per_page: None, q: Some(raw.q.clone()), sort: None },
+        store::SORT,
+        "-updated",
+    )?;
+    let f = Filter { county: me.county_code.clone(), channel, state: (!state.is_empty()).then(|| state.clone()), category: None };
     let page = store::list(&st.db, &f, &params).await?;
     let counts = store::state_counts(&st.db, &me.county_code).await?;
     let states = [DRAFT, REVIEW, SCHEDULED, PUBLISHED, WITHDRAWN]
@@ -164,7 +163,14 @@ async fn all_categories(st: &AppState) -> Result<Vec<Category>, AppError> {
     Ok(all)
 }
 
-async fn edit_page(st: &AppState, ctx: &Ctx, me: &User, article: Option<Article>, form: Option<Draft>, error: Option<AppError>) -> Result<Response, AppError> {
+async fn edit_page(
+    st: &AppState,
+    ctx: &Ctx,
+    me: &User,
+    article: Option<Article>,
+    form: Option<Draft>,
+    error: Option<AppError>,
+) -> Result<Response, AppError> {
     let form = form.unwrap_or_else(|| match &article {
         Some(a) => Draft {
             channel: a.channel.clone(),
@@ -324,7 +330,9 @@ async fn upload(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, m
     let me = ctx.require(&PERM_CONTENT_EDIT)?;
     let a = load(&st, me, &raw).await?;
     let result = async {
-        let bad = |e: axum::extract::multipart::MultipartError| AppError::bad_request("request.form", format!("上传内容有误（{}）", e.body_text()));
+        let bad = |e: axum::extract::multipart::MultipartError| {
+            AppError::bad_request("request.form", format!("上传内容有误（{}）", e.body_text()))
+        };
         let (mut csrf, mut role, mut name, mut mime, mut bytes) = (String::new(), String::new(), String::new(), String::new(), Vec::new());
         while let Some(field) = mp.next_field().await.map_err(bad)? {
             match field.name().unwrap_or("") {

@@ -10,7 +10,7 @@ use qingfeng_platform::db::Db;
 use qingfeng_platform::state::Firing;
 
 use super::store::{self, Author, Facts};
-use super::{CheckedDraft, Channel, DRAFT, MACHINE, REVIEW};
+use super::{Channel, CheckedDraft, DRAFT, MACHINE, REVIEW};
 
 /// (channel, category, title, summary, body, days ago)
 const ARTICLES: &[(Channel, &str, &str, &str, &str, i64)] = &[

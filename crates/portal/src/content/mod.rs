@@ -274,7 +274,11 @@ pub fn blocks(body: &str, images: &[(i64, String)]) -> Vec<Block> {
     let mut placed = vec![false; images.len()];
     let mut out = Vec::new();
     for line in paragraphs(body) {
-        let n = line.strip_prefix('【').and_then(|r| r.strip_suffix('】')).and_then(|r| r.strip_prefix('图')).and_then(|n| n.parse::<usize>().ok());
+        let n = line
+            .strip_prefix('【')
+            .and_then(|r| r.strip_suffix('】'))
+            .and_then(|r| r.strip_prefix('图'))
+            .and_then(|n| n.parse::<usize>().ok());
         match n.filter(|n| (1..=images.len()).contains(n)) {
             Some(n) => {
                 placed[n - 1] = true;

@@ -179,8 +179,11 @@ pub async fn set_facts(tx: &mut Tx, id: i64, f: &Facts<'_>, now_ms: i64) -> Resu
 }
 
 pub async fn set_cover(tx: &mut Tx, id: i64, cover: Option<i64>, now_ms: i64) -> Result<(), AppError> {
-    tx.execute("UPDATE portal_articles SET cover_id = $1, updated_at = $2 WHERE id = $3", &[Arg::from(cover), Arg::from(now_ms), Arg::from(id)])
-        .await?;
+    tx.execute(
+        "UPDATE portal_articles SET cover_id = $1, updated_at = $2 WHERE id = $3",
+        &[Arg::from(cover), Arg::from(now_ms), Arg::from(id)],
+    )
+    .await?;
     Ok(())
 }
 

@@ -41,7 +41,11 @@ pub struct PublicQuery {
 }
 
 /// A published page of `channel`, with the category checked against the channel's.
-pub async fn published(st: &AppState, channel: Channel, q: &PublicQuery) -> Result<(Page<Article>, Vec<Category>, Option<String>), AppError> {
+pub async fn published(
+    st: &AppState,
+    channel: Channel,
+    q: &PublicQuery,
+) -> Result<(Page<Article>, Vec<Category>, Option<String>), AppError> {
     let cats = store::categories(&st.db, channel).await?;
     let category = match q.category.trim() {
         "" | "all" => None,
@@ -50,7 +54,8 @@ pub async fn published(st: &AppState, channel: Channel, q: &PublicQuery) -> Resu
     };
     let raw = ListQuery { page: Some(q.page.clone()), per_page: Some(PER_PAGE.to_string()), q: None, sort: None };
     let params = ListParams::parse(&raw, store::SORT, "-published")?;
-    let f = Filter { county: st.cfg.county_code.clone(), channel: Some(channel), state: Some(PUBLISHED.into()), category: category.clone() };
+    let f =
+        Filter { county: st.cfg.county_code.clone(), channel: Some(channel), state: Some(PUBLISHED.into()), category: category.clone() };
     Ok((store::list(&st.db, &f, &params).await?, cats, category))
 }
 
@@ -58,7 +63,8 @@ pub async fn published(st: &AppState, channel: Channel, q: &PublicQuery) -> Resu
 pub async fn published_one(st: &AppState, channel: Channel, raw: &str) -> Result<(Article, Vec<Block>, String), AppError> {
     let not_found = || AppError::not_found("portal.article_not_found", "文章不存在或已撤回");
     let id = raw.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(not_found)?;
-    let a = store::get(&st.db, &st.cfg.county_code, id).await?.filter(|a| a.is_published() && a.channel() == channel).ok_or_else(not_found)?;
+    let a =
+        store::get(&st.db, &st.cfg.county_code, id).await?.filter(|a| a.is_published() && a.channel() == channel).ok_or_else(not_found)?;
     let (blocks, _) = article_blocks(st, &a).await?;
     let cats = store::categories(&st.db, channel).await?;
     let category = cats.iter().find(|c| c.slug == a.category).map(|c| c.name.clone()).unwrap_or_default();

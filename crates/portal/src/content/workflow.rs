@@ -107,8 +107,12 @@ pub async fn act(env: &Env<'_>, a: &Article, who: &Who<'_>, form: &ActionForm) -
         .await?;
     store::set_facts(&mut tx, a.id, &facts, env.now_ms).await?;
     if let Some(at) = job_at {
-        let job = NewJob::new(&a.county_code, PublishJob::KIND, serde_json::json!({"article_id": a.id}), at)
-            .with_key(format!("{}@{}@{}", PublishJob::KIND, a.id, fired.audit_seq));
+        let job = NewJob::new(&a.county_code, PublishJob::KIND, serde_json::json!({"article_id": a.id}), at).with_key(format!(
+            "{}@{}@{}",
+            PublishJob::KIND,
+            a.id,
+            fired.audit_seq
+        ));
         jobs::enqueue_tx(&mut tx, env.now_ms, &job).await?;
     }
     tx.commit().await?;

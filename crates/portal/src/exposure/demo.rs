@@ -4,9 +4,9 @@
 
 use qingfeng_credit::ingest::SubjectCode;
 use qingfeng_credit::store::{NewListEntry, NewSubject};
-use qingfeng_platform::{AppError, Clock};
 use qingfeng_platform::audit::Actor;
 use qingfeng_platform::db::Db;
+use qingfeng_platform::{AppError, Clock};
 
 use super::SourceKind;
 use super::store::{self, NewEntry};

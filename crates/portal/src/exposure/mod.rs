@@ -178,15 +178,7 @@ impl HandEntry {
         if decided.checked_add_months(chrono::Months::new(MAX_MONTHS)).is_some_and(|max| end > max) {
             return Err(AppError::bad_request("portal.exposure_end", format!("公示期最长 {MAX_MONTHS} 个月（自决定日期起）")));
         }
-        Ok(CheckedHand {
-            title,
-            subject_name,
-            basis,
-            doc_no,
-            authority,
-            decided_on: decided.to_string(),
-            publicity_end: end.to_string(),
-        })
+        Ok(CheckedHand { title, subject_name, basis, doc_no, authority, decided_on: decided.to_string(), publicity_end: end.to_string() })
     }
 }
 

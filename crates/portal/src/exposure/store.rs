@@ -98,7 +98,9 @@ pub struct NewEntry<'a> {
 /// new id, or `None` when that source is on the board already.
 pub async fn insert(tx: &mut Tx, kind: SourceKind, e: &NewEntry<'_>, actor: &Actor, now_ms: i64) -> Result<Option<i64>, AppError> {
     let by = actor.as_string();
-    let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+    let id: Option<i64> =
+        on_tx!(tx, |c| {
+            sqlx::query_scalar(
         "INSERT INTO portal_exposures (county_code, source_kind, source_ref, subject_id, subject_name, subject_code, title, basis, doc_no, \
          authority, decided_on, publicity_end, state, published_by, is_demo, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'shown', $13, $14, $15, $15) \
@@ -120,7 +122,8 @@ pub async fn insert(tx: &mut Tx, kind: SourceKind, e: &NewEntry<'_>, actor: &Act
     .bind(e.is_demo)
     .bind(now_ms)
     .fetch_optional(&mut *c)
-    .await)?;
+    .await
+        })?;
     if let Some(id) = id {
         audit::append(
             tx,
@@ -155,8 +158,16 @@ pub struct Source<'a> {
 /// for other modules (a complaint verified by the complaint module: `SourceKind::Complaint`
 /// with the complaint's number). The entry is shown until withdrawn by staff; returns its
 /// id, or `None` when that source is on the board already.
-pub async fn publish(tx: &mut Tx, source: Source<'_>, title: &str, basis: &str, actor: &Actor, now_ms: i64) -> Result<Option<i64>, AppError> {
-    let e = NewEntry { county_code: source.county_code, source_ref: source.reference, subject_name: "", title, basis, ..NewEntry::default() };
+pub async fn publish(
+    tx: &mut Tx,
+    source: Source<'_>,
+    title: &str,
+    basis: &str,
+    actor: &Actor,
+    now_ms: i64,
+) -> Result<Option<i64>, AppError> {
+    let e =
+        NewEntry { county_code: source.county_code, source_ref: source.reference, subject_name: "", title, basis, ..NewEntry::default() };
     insert(tx, source.kind, &e, actor, now_ms).await
 }
 

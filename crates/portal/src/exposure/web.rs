@@ -154,7 +154,14 @@ struct ConsolePage<'a> {
     error: Option<AppError>,
 }
 
-async fn console_page(st: &AppState, ctx: &Ctx, me: &User, code: &str, hand: HandEntry, error: Option<AppError>) -> Result<Response, AppError> {
+async fn console_page(
+    st: &AppState,
+    ctx: &Ctx,
+    me: &User,
+    code: &str,
+    hand: HandEntry,
+    error: Option<AppError>,
+) -> Result<Response, AppError> {
     let today = st.clock.today().to_string();
     let mut sources = store::Sources::default();
     let mut rows = Vec::new();
@@ -174,16 +181,17 @@ async fn console_page(st: &AppState, ctx: &Ctx, me: &User, code: &str, hand: Han
             Err(e) => return Err(e),
         },
     };
-    let page = ConsolePage { ctx, title: ctx.pick("曝光台维护", "Exposure board"), rows, code: code.trim().to_string(), found, hand, error };
+    let page =
+        ConsolePage { ctx, title: ctx.pick("曝光台维护", "Exposure board"), rows, code: code.trim().to_string(), found, hand, error };
     render_with(&page, page.error.as_ref())
 }
 
 /// The subject with this USCC and its 行政处罚 records in publicity.
 async fn penalties_of(st: &AppState, code: &str) -> Result<(String, Vec<PublicRecord>), AppError> {
     let uscc = qingfeng_core::Uscc::parse(code.trim())?;
-    let subject = qingfeng_credit::store::public_subject(&st.db, &st.cfg.county_code, uscc.as_str())
-        .await?
-        .ok_or_else(|| AppError::not_found("portal.exposure_subject", format!("信用平台没有统一社会信用代码为 {} 的主体", uscc.as_str())))?;
+    let subject = qingfeng_credit::store::public_subject(&st.db, &st.cfg.county_code, uscc.as_str()).await?.ok_or_else(|| {
+        AppError::not_found("portal.exposure_subject", format!("信用平台没有统一社会信用代码为 {} 的主体", uscc.as_str()))
+    })?;
     let today = st.clock.today().to_string();
     let recs = qingfeng_credit::store::records_of(&st.db, subject.id, true)
         .await?
@@ -256,7 +264,8 @@ async fn flag(State(st): State<AppState>, ctx: Ctx, Form(f): Form<FlagForm>) -> 
         let subject = qingfeng_credit::store::public_subject(&st.db, &st.cfg.county_code, f.code.trim()).await?;
         let uscc = subject.as_ref().and_then(|s| s.uscc.clone()).unwrap_or_default();
         let mut basis = Vec::new();
-        for (label, code) in [("违法行为", "CF_WFXW"), ("违法事实", "CF_SY"), ("处罚依据", "CF_YJ"), ("处罚内容", "CF_NR")] {
+        for (label, code) in [("违法行为", "CF_WFXW"), ("违法事实", "CF_SY"), ("处罚依据", "CF_YJ"), ("处罚内容", "CF_NR")]
+        {
             let v = r.field(code);
             if !v.is_empty() {
                 basis.push(format!("{label}：{v}"));
@@ -300,11 +309,17 @@ struct WithdrawForm {
     reason: String,
 }
 
-async fn withdraw(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, Form(f): Form<WithdrawForm>) -> Result<Response, AppError> {
+async fn withdraw(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(raw): Path<String>,
+    Form(f): Form<WithdrawForm>,
+) -> Result<Response, AppError> {
     let me = ctx.require(&PERM_EXPOSURE)?;
     ctx.check_csrf(&f.csrf)?;
     let id = parse_id(&raw)?;
-    let e = store::get(&st.db, &me.county_code, id).await?.ok_or_else(|| AppError::not_found("portal.exposure_not_found", "曝光条目不存在"))?;
+    let e =
+        store::get(&st.db, &me.county_code, id).await?.ok_or_else(|| AppError::not_found("portal.exposure_not_found", "曝光条目不存在"))?;
     let reason = match crate::content::check_reason(&f.reason, "portal.reason", "撤下理由") {
         Ok(r) => r,
         Err(err) => return console_page(&st, &ctx, me, "", HandEntry::default(), Some(err)).await,

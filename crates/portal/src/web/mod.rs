@@ -15,7 +15,11 @@ use crate::index::{MAX_PAGE, MAX_QUERY_CHARS};
 use crate::model::Level;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(home::routes()).merge(policies::routes()).merge(api::routes()).merge(console::routes())
+    Router::new()
+        .merge(home::routes())
+        .merge(policies::routes())
+        .merge(api::routes())
+        .merge(console::routes())
         .merge(crate::content::web::routes())
         .merge(crate::content::console::routes())
         .merge(crate::exposure::web::routes())
