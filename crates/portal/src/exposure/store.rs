@@ -98,9 +98,8 @@ pub struct NewEntry<'a> {
 /// new id, or `None` when that source is on the board already.
 pub async fn insert(tx: &mut Tx, kind: SourceKind, e: &NewEntry<'_>, actor: &Actor, now_ms: i64) -> Result<Option<i64>, AppError> {
     let by = actor.as_string();
-    let id: Option<i64> =
-        on_tx!(tx, |c| {
-            sqlx::query_scalar(
+    let id: Option<i64> = on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "INSERT INTO portal_exposures (county_code, source_kind, source_ref, subject_id, subject_name, subject_code, title, basis, doc_no, \
          authority, decided_on, publicity_end, state, published_by, is_demo, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'shown', $13, $14, $15, $15) \
@@ -123,7 +122,7 @@ pub async fn insert(tx: &mut Tx, kind: SourceKind, e: &NewEntry<'_>, actor: &Act
     .bind(now_ms)
     .fetch_optional(&mut *c)
     .await
-        })?;
+    })?;
     if let Some(id) = id {
         audit::append(
             tx,

@@ -83,16 +83,48 @@ async fn portal_news_written_approved_and_published_and_the_exposure_board() {
         fits_the_phone(&b, "the article").await;
         shot(&b, "news-article").await;
 
-        // The exposure board, and an entry with its basis.
+        // The exposure board, and an entry with its basis: a (synthetic) enterprise on the
+        // 严重失信主体名单 comes onto the board with the check.
+        let county = "410922";
+        let body = "MA41BR12";
+        let first17 = format!("91410922{body}{}", qingfeng_core::gb11714_check_char(body).unwrap());
+        let uscc = format!("{first17}{}", qingfeng_core::uscc_check_char(&first17).unwrap());
+        let now = app.state().clock.now_ms();
+        let subject = qingfeng_credit::store::NewSubject {
+            county,
+            key_hash: qingfeng_credit::ingest::SubjectCode::Uscc(&uscc).key(county),
+            kind: "legal",
+            name: "清丰县某演示食品有限公司（演示）",
+            uscc: Some(&uscc),
+            id_hash: None,
+            id_enc: None,
+        };
+        let subject_id = qingfeng_credit::store::ensure_subject(&app.db, &subject, now).await.unwrap();
+        let today = app.state().clock.today();
+        let entry = qingfeng_credit::store::NewListEntry {
+            county,
+            list_kind: "black",
+            subject_id,
+            basis: "拒不履行法定义务，情节严重（演示数据）",
+            authority: "清丰县市场监督管理局（演示）",
+            source_ref: "清市监列〔2026〕演示7号",
+            listed_on: &today.to_string(),
+            ends_on: Some(&(today + chrono::Days::new(365)).to_string()),
+        };
+        qingfeng_credit::store::add_list_entry(&app.db, &entry, &qingfeng_platform::audit::Actor::System("test"), now).await.unwrap();
+        let cal = app.state().calendar_now();
+        qingfeng_portal::exposure::store::sweep(&app.db, &cal, county, today, now).await.unwrap();
         b.goto(&app.url("/portal")).await.unwrap();
         b.find(Locator::Id("module-exposure")).await.unwrap().click().await.unwrap();
         b.wait().for_element(Locator::Id("exposure-list")).await.unwrap();
-        assert!(!b.find_all(Locator::Css("#exposure-list a.pt-hit")).await.unwrap().is_empty(), "the demo entry is on the board");
+        assert_eq!(b.find_all(Locator::Css("#exposure-list a.pt-hit")).await.unwrap().len(), 2, "the list entry and the demo's hand entry");
         fits_the_phone(&b, "the exposure board").await;
         shot(&b, "exposure").await;
         b.find(Locator::Css("#exposure-list a.pt-hit")).await.unwrap().click().await.unwrap();
         let basis = b.wait().for_element(Locator::Id("exposure-basis")).await.unwrap().text().await.unwrap();
-        assert!(basis.contains("处罚依据"), "{basis}");
+        assert!(basis.contains("情节严重"), "{basis}");
+        let who = b.find(Locator::Id("exposure-subject")).await.unwrap().text().await.unwrap();
+        assert!(who.contains(&uscc), "the enterprise with its code: {who}");
         assert!(!b.find(Locator::Id("exposure-doc")).await.unwrap().text().await.unwrap().is_empty());
         fits_the_phone(&b, "an exposure entry").await;
         shot(&b, "exposure-entry").await;

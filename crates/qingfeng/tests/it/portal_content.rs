@@ -65,6 +65,18 @@ async fn public(app: &TestApp, path: &str) -> (u16, String) {
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01";
+
+async fn upload(app: &TestApp, c: &reqwest::Client, id: i64, name: &str, bytes: &[u8]) -> (u16, String) {
+    let csrf = app.csrf_from(c, &format!("/console/portal/news/{id}")).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("role", "cover")
+        .part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()));
+    let r = c.post(app.url(&format!("/console/portal/news/{id}/images"))).multipart(form).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
 fn search_hits(app: &TestApp, text: &str, kind: &str) -> Vec<String> {
     let q = SearchQuery { text: text.into(), kinds: vec![kind.into()], county: None, limit: 20, offset: 0 };
     app.state().search.search(&q).unwrap().hits.into_iter().map(|h| h.id).collect()
@@ -103,6 +115,16 @@ async fn portal_news_workflow_with_review_schedule_and_withdrawal() {
 
         let id = write(&app, &author, "news", "work", "县里召开演示座谈会").await;
         assert_eq!(state_of(&app, id).await, "draft");
+        // A cover image; anything but PNG or JPEG is refused in Chinese.
+        assert_eq!(upload(&app, &author, id, "封面.png", PNG).await.0, 303, "{be}");
+        let (s, page) = upload(&app, &author, id, "动图.gif", b"GIF89a....").await;
+        assert_eq!(s, 400, "{be}");
+        assert!(page.contains("portal.image_type") && page.contains("PNG 或 JPEG"), "{be}");
+        let images = qingfeng_platform::attachments::list_for_owner(&app.db, "portal_article", id).await.unwrap();
+        assert_eq!(images.len(), 1, "{be}");
+        let cover = images[0].id;
+        assert_eq!(public(&app, &format!("/portal/media/{cover}")).await.0, 404, "{be}: not public before publication");
+        assert_eq!(author.get(app.url(&format!("/console/portal/news/media/{cover}"))).send().await.unwrap().status(), 200);
         // Department staff cannot approve; a reviewer cannot approve a draft.
         let (s, _) = act(&app, &author, id, &[("event", "approve")]).await;
         assert_eq!(s, 403, "{be}: authors do not review");
@@ -161,6 +183,8 @@ async fn portal_news_workflow_with_review_schedule_and_withdrawal() {
         assert!(one.contains("第二段") && !one.contains("<b>第二段"), "{be}: staff text is escaped: {one}");
         assert_eq!(public(&app, &format!("/portal/cases/{id}")).await.0, 404, "{be}: a news item is not a case");
         assert_eq!(search_hits(&app, "座谈会", "portal_news"), vec![id.to_string()], "{be}");
+        assert!(one.contains(&format!("src=\"/portal/media/{cover}\"")), "{be}: the cover is shown");
+        assert_eq!(public(&app, &format!("/portal/media/{cover}")).await.0, 200, "{be}: public once published");
         let api: serde_json::Value = app.client().get(app.url("/api/v1/portal/news")).send().await.unwrap().json().await.unwrap();
         assert!(api["items"].as_array().unwrap().iter().any(|a| a["id"] == id && a["href"] == format!("/portal/news/{id}")), "{be}: {api}");
         let jobs: Vec<qingfeng_platform::jobs::Job> = qingfeng_platform::jobs::list_recent(&app.db, 50).await.unwrap();
@@ -173,6 +197,7 @@ async fn portal_news_workflow_with_review_schedule_and_withdrawal() {
         assert_eq!(state_of(&app, id).await, "withdrawn");
         assert_eq!(public(&app, &format!("/portal/news/{id}")).await.0, 404, "{be}");
         assert!(search_hits(&app, "座谈会", "portal_news").is_empty(), "{be}: withdrawn articles leave the index");
+        assert_eq!(public(&app, &format!("/portal/media/{cover}")).await.0, 404, "{be}: nor are its images public");
         let (s, _) = act(&app, &reviewer, id, &[("event", "withdraw"), ("reason", "again")]).await;
         assert_eq!(s, 409, "{be}: a withdrawn article cannot be withdrawn again");
 
