@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use qingfeng_platform::AppError;
 use qingfeng_platform::attachments::{self, Attachment, AttachmentStore, NewAttachment};
 use qingfeng_platform::audit;
+use qingfeng_platform::db::Tx;
 use qingfeng_platform::listing::{ListParams, ListQuery};
 use qingfeng_platform::users::User;
 use qingfeng_platform::web::console::{actor_of, parse_id};
@@ -240,21 +241,24 @@ async fn create(State(st): State<AppState>, ctx: Ctx, Form(f): Form<DraftForm>) 
     let now = st.clock.now_ms();
     let mut tx = st.db.begin().await?;
     let id = store::insert(&mut tx, &me.county_code, &checked, &Author { id: me.id, name: &me.display_name }, false, now).await?;
-    audit::append(
-        &mut tx,
-        now,
-        &audit::Change {
-            county_code: &me.county_code,
-            actor: &actor_of(me),
-            action: "portal_article.create",
-            entity: MACHINE.entity,
-            entity_id: &id.to_string(),
-            detail: serde_json::json!({"channel": checked.channel.key(), "title": checked.title}),
-        },
-    )
-    .await?;
+    log(&mut tx, me, "portal_article.create", id, serde_json::json!({"channel": checked.channel.key(), "title": checked.title}), now)
+        .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/console/portal/news/{id}?saved=1")).into_response())
+}
+
+/// Record a change of an article's text in the audit chain.
+async fn log(tx: &mut Tx, me: &User, action: &str, id: i64, detail: serde_json::Value, now: i64) -> Result<(), AppError> {
+    let change = audit::Change {
+        county_code: &me.county_code,
+        actor: &actor_of(me),
+        action,
+        entity: MACHINE.entity,
+        entity_id: &id.to_string(),
+        detail,
+    };
+    audit::append(tx, now, &change).await?;
+    Ok(())
 }
 
 async fn load(st: &AppState, me: &User, raw: &str) -> Result<Article, AppError> {
@@ -285,19 +289,7 @@ async fn save(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, For
     if !store::update_draft(&mut tx, a.id, &checked, now).await? {
         return Err(AppError::conflict("state.conflict", "该文章已被他人提交，请刷新后重试"));
     }
-    audit::append(
-        &mut tx,
-        now,
-        &audit::Change {
-            county_code: &me.county_code,
-            actor: &actor_of(me),
-            action: "portal_article.edit",
-            entity: MACHINE.entity,
-            entity_id: &a.id.to_string(),
-            detail: serde_json::json!({"title": checked.title}),
-        },
-    )
-    .await?;
+    log(&mut tx, me, "portal_article.edit", a.id, serde_json::json!({"title": checked.title}), now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/console/portal/news/{}?saved=1", a.id)).into_response())
 }

@@ -7,9 +7,9 @@ use qingfeng_core::HolidayCalendar;
 use qingfeng_platform::AppError;
 use qingfeng_platform::audit::Actor;
 use qingfeng_platform::auth::Role;
-use qingfeng_platform::db::Db;
+use qingfeng_platform::db::{Db, Tx};
 use qingfeng_platform::jobs::{self, JobContext, JobError, JobFuture, JobHandler, NewJob};
-use qingfeng_platform::state::Firing;
+use qingfeng_platform::state::{Fired, Firing};
 use qingfeng_search::SearchIndex;
 
 use super::store::{self, Article, Facts};
@@ -88,23 +88,7 @@ pub async fn act(env: &Env<'_>, a: &Article, who: &Who<'_>, form: &ActionForm) -
         }
     }
     let mut tx = env.db.begin().await?;
-    let fired = MACHINE
-        .apply(
-            &mut tx,
-            env.cal,
-            Firing {
-                county_code: &a.county_code,
-                row_id: a.id,
-                from: &a.state,
-                event,
-                actor: who.actor,
-                roles: who.roles,
-                now_ms: env.now_ms,
-                detail: serde_json::Value::Object(detail),
-                due: None,
-            },
-        )
-        .await?;
+    let fired = fire(&mut tx, env, a, event, who.actor, who.roles, serde_json::Value::Object(detail)).await?;
     store::set_facts(&mut tx, a.id, &facts, env.now_ms).await?;
     if let Some(at) = job_at {
         let job = NewJob::new(&a.county_code, PublishJob::KIND, serde_json::json!({"article_id": a.id}), at).with_key(format!(
@@ -118,6 +102,21 @@ pub async fn act(env: &Env<'_>, a: &Article, who: &Who<'_>, form: &ActionForm) -
     tx.commit().await?;
     follow_in_index(env, a.id, fired.transition.to).await;
     Ok(fired.transition.to)
+}
+
+/// Fire `event` on `a` from the state it was read in (the machine audits it).
+async fn fire(
+    tx: &mut Tx,
+    env: &Env<'_>,
+    a: &Article,
+    event: &str,
+    actor: &Actor,
+    roles: &[Role],
+    detail: serde_json::Value,
+) -> Result<Fired, AppError> {
+    let f =
+        Firing { county_code: &a.county_code, row_id: a.id, from: &a.state, event, actor, roles, now_ms: env.now_ms, detail, due: None };
+    MACHINE.apply(tx, env.cal, f).await
 }
 
 /// Keep the search index in step with a move to `to` (after the commit). A failure is
@@ -147,24 +146,7 @@ pub async fn publish_due(env: &Env<'_>, id: i64) -> Result<bool, AppError> {
     }
     let actor = Actor::System("scheduler");
     let mut tx = env.db.begin().await?;
-    let fired = MACHINE
-        .apply(
-            &mut tx,
-            env.cal,
-            Firing {
-                county_code: &a.county_code,
-                row_id: a.id,
-                from: SCHEDULED,
-                event: "publish",
-                actor: &actor,
-                roles: &[],
-                now_ms: env.now_ms,
-                detail: serde_json::json!({"publish_at": a.publish_at}),
-                due: None,
-            },
-        )
-        .await;
-    match fired {
+    match fire(&mut tx, env, &a, "publish", &actor, &[], serde_json::json!({"publish_at": a.publish_at})).await {
         Ok(_) => {}
         // Someone returned it a moment ago: nothing to publish.
         Err(e) if e.code == "state.conflict" => return Ok(false),

@@ -3,6 +3,7 @@
 //! tables).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry as Entry_;
 
 use qingfeng_core::HolidayCalendar;
 use qingfeng_credit::model::ListKind;
@@ -212,26 +213,26 @@ impl Sources {
         let reference = e.source_ref.parse::<i64>().ok();
         match (e.source(), e.subject_id, reference) {
             (Some(SourceKind::CreditList), Some(subject), Some(entry_id)) => {
-                if !self.lists.contains_key(&subject) {
-                    let ids = qingfeng_credit::store::active_list_entries(db, subject, today)
-                        .await?
-                        .into_iter()
-                        .filter(|l| l.list_kind == ListKind::Black.key())
-                        .map(|l| l.id)
-                        .collect();
-                    self.lists.insert(subject, ids);
-                }
-                let held = self.lists.get(&subject).is_some_and(|ids| ids.contains(&entry_id));
+                let held = match self.lists.entry(subject) {
+                    Entry_::Occupied(o) => o.get().contains(&entry_id),
+                    Entry_::Vacant(v) => {
+                        let ids: Vec<i64> = qingfeng_credit::store::active_list_entries(db, subject, today)
+                            .await?
+                            .into_iter()
+                            .filter(|l| l.list_kind == ListKind::Black.key())
+                            .map(|l| l.id)
+                            .collect();
+                        v.insert(ids).contains(&entry_id)
+                    }
+                };
                 Ok((!held).then_some("已移出严重失信主体名单或名单期满"))
             }
             (Some(SourceKind::CreditPenalty), Some(subject), Some(record_id)) => {
-                if !self.penalties.contains_key(&subject) {
-                    let recs = qingfeng_credit::store::records_of(db, subject, true).await?;
-                    self.penalties.insert(subject, recs);
-                }
-                let held = self.penalties.get(&subject).is_some_and(|recs| {
-                    recs.iter().any(|r| r.id == record_id && r.kind == "cf" && within(r.publicity_max_end.as_deref(), today))
-                });
+                let recs = match self.penalties.entry(subject) {
+                    Entry_::Occupied(o) => o.into_mut(),
+                    Entry_::Vacant(v) => v.insert(qingfeng_credit::store::records_of(db, subject, true).await?),
+                };
+                let held = recs.iter().any(|r| r.id == record_id && r.kind == "cf" && within(r.publicity_max_end.as_deref(), today));
                 Ok((!held).then_some("行政处罚信息已修复（终止公示）或公示期届满"))
             }
             (Some(SourceKind::CreditList | SourceKind::CreditPenalty), _, _) => Ok(Some("来源记录不可识别")),
