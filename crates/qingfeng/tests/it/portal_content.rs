@@ -319,12 +319,37 @@ async fn portal_exposure_entries_vanish_when_their_source_ends() {
         let record =
             qingfeng_credit::store::records_of(&app.db, subject_id, true).await.unwrap().into_iter().find(|r| r.kind == "cf").unwrap();
 
-        // The check brings the list entry onto the board by itself.
+        // A person on the list too: shown with the ID number masked, as the credit pages do.
+        let person_id = "410922195001010013";
+        let (hash, enc) = (st.pii.lookup_hash(person_id), st.pii.encrypt(person_id));
+        let person = qingfeng_credit::store::NewSubject {
+            county,
+            key_hash: qingfeng_credit::ingest::SubjectCode::Person(&hash).key(county),
+            kind: "natural",
+            name: "钱测试",
+            uscc: None,
+            id_hash: Some(&hash),
+            id_enc: Some(&enc),
+        };
+        let person_subject = qingfeng_credit::store::ensure_subject(&app.db, &person, now).await.unwrap();
+        let person_listing = qingfeng_credit::store::NewListEntry { subject_id: person_subject, source_ref: "清市监列〔2026〕10号", ..listing.clone() };
+        assert!(qingfeng_credit::store::add_list_entry(&app.db, &person_listing, &Actor::System("test"), now).await.unwrap());
+
+        // The check brings the list entries onto the board by themselves.
         let r = post(&app, &office, "/console/portal/exposure/sweep", "/console/portal/exposure", &[]).await;
         assert_eq!(r.status(), 303, "{be}");
         let (_, board) = public(&app, "/portal/exposure").await;
         assert!(board.contains("清丰县曝光测试商贸有限公司被列入严重失信主体名单"), "{be}: {board}");
-        let listed = entry_id(&app, "credit_list").await;
+        let all = qingfeng_portal::exposure::store::all(&app.db, county, 100).await.unwrap();
+        let listed = all.iter().find(|e| e.source_kind == "credit_list" && e.subject_id == Some(subject_id)).unwrap().id;
+        let listed_person = all.iter().find(|e| e.source_kind == "credit_list" && e.subject_id == Some(person_subject)).unwrap().id;
+        let (_, page) = public(&app, &format!("/portal/exposure/{listed_person}")).await;
+        assert!(page.contains("钱测试") && page.contains("4109**********0013") && !page.contains(person_id), "{be}: {page}");
+        let one: serde_json::Value =
+            app.client().get(app.url(&format!("/api/v1/portal/exposure/{listed_person}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(one["subject_code"], "4109**********0013", "{be}: {one}");
+        let (_, page) = public(&app, &format!("/portal/exposure/{listed}")).await;
+        assert!(page.contains(&firm()), "{be}: enterprises with their USCC");
 
         // Staff flag the penalty; a record that is not the subject's penalty is refused.
         let code = firm();
