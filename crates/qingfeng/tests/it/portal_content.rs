@@ -147,6 +147,23 @@ async fn portal_news_workflow_with_review_schedule_and_withdrawal() {
         assert!(edit.contains("请补充会议时间"), "{be}: the author sees why");
         assert_eq!(act(&app, &author, id, &[("event", "submit")]).await.0, 303);
 
+        // The staff list filters by state; the review queue holds what waits for review.
+        let get = |c: &reqwest::Client, path: &str| {
+            let (c, url) = (c.clone(), app.url(path));
+            async move {
+                let r = c.get(url).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let (_, queue) = get(&reviewer, "/console/portal/news/review").await;
+        assert!(queue.contains("县里召开演示座谈会"), "{be}");
+        let (_, drafts) = get(&author, "/console/portal/news?state=draft").await;
+        assert!(!drafts.contains("县里召开演示座谈会"), "{be}: it is in review, not a draft");
+        let (s, page) = get(&author, "/console/portal/news?state=bogus").await;
+        assert_eq!(s, 400, "{be}");
+        assert!(page.contains("portal.state"), "{be}");
+        assert_eq!(get(&author, "/console/portal/news/review").await.0, 403, "{be}: the queue is the reviewers'");
+
         // Separation of duties: the county admin's own article is not theirs to approve.
         let own = write(&app, &reviewer, "cases", "credit", "自写自审的演示案例").await;
         assert_eq!(act(&app, &reviewer, own, &[("event", "submit")]).await.0, 303);
@@ -332,7 +349,10 @@ async fn portal_exposure_entries_vanish_when_their_source_ends() {
             id_enc: Some(&enc),
         };
         let person_subject = qingfeng_credit::store::ensure_subject(&app.db, &person, now).await.unwrap();
-        let person_listing = qingfeng_credit::store::NewListEntry { subject_id: person_subject, source_ref: "清市监列〔2026〕10号", ..listing.clone() };
+        let person_listing =
+            qingfeng_credit::store::NewListEntry {
+                subject_id: person_subject, source_ref: "清市监列〔2026〕10号", ..listing.clone()
+            };
         assert!(qingfeng_credit::store::add_list_entry(&app.db, &person_listing, &Actor::System("test"), now).await.unwrap());
 
         // The check brings the list entries onto the board by themselves.
