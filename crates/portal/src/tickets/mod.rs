@@ -13,6 +13,7 @@
 //! Rooms: this file (kinds, types, the state machine, the limits), [`store`] (SQL),
 //! [`workflow`] (intake, actions, timers), [`web`] (pages and API).
 
+pub mod demo;
 pub mod store;
 pub mod web;
 pub mod workflow;

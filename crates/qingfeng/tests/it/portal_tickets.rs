@@ -409,3 +409,25 @@ async fn an_appeal_upheld_leaves_the_scores_and_a_month_is_published_once() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_demo_history_goes_through_the_real_workflow_once() {
+    for tdb in testing::all().await.unwrap() {
+        let app = TestApp::start_at(tdb, Clock::fixed(start())).await;
+        let b = app.backend;
+        let st = app.state();
+        let cal = st.calendar_now();
+        let made = qingfeng_portal::tickets::demo::load(&st.db, &st.pii, &cal, "410922", st.clock.now_ms(), 12).await.unwrap();
+        assert_eq!(made, 12, "{b}");
+        let again = qingfeng_portal::tickets::demo::load(&st.db, &st.pii, &cal, "410922", st.clock.now_ms(), 12).await.unwrap();
+        assert_eq!(again, 0, "{b}: loaded once");
+        let county = app.login("county", PW).await;
+        let v: serde_json::Value = county.get(app.url("/api/v1/portal/tickets?state=closed")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(v["total"], 7, "{b}: {v}");
+        assert!(v["items"].as_array().unwrap().iter().all(|t| t["is_demo"] == true), "{b}");
+        let page = county.get(app.url("/console/portal/ratings?month=2026-11&show=all")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("演示") && page.contains("已办结"), "{b}: {page}");
+        assert!(qingfeng_platform::audit::verify(&st.db).await.unwrap().is_intact(), "{b}");
+        app.stop().await;
+    }
+}
