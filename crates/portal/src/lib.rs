@@ -18,13 +18,15 @@ pub mod highlight;
 pub mod index;
 pub mod model;
 pub mod policy;
+pub mod ratings;
 pub mod store;
+pub mod tickets;
 pub mod web;
 
 use std::sync::Arc;
 
 use qingfeng_platform::auth::{Permission, Role};
-use qingfeng_platform::jobs::{Every, JobHandler, Recurring};
+use qingfeng_platform::jobs::{Every, JobContext, JobError, JobFuture, JobHandler, Recurring};
 use qingfeng_platform::web::{AppState, ConsoleLink, Module};
 
 /// 营商政策维护 Confirm a policy's in-force status (现行有效/已废止) against the
@@ -33,6 +35,31 @@ pub const PERM_POLICIES: Permission = Permission {
     key: "portal.policies",
     zh: "维护营商政策",
     en: "Maintain the policy library",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin],
+};
+
+/// 直通车工单 Receive, dispatch, handle and revisit 小事快办 and 投诉 tickets: the county
+/// office sees all of them, a department those it received or handles.
+pub const PERM_TICKETS: Permission = Permission {
+    key: "portal.tickets",
+    zh: "办理直通车工单",
+    en: "Handle portal tickets",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff, Role::TownshipStaff],
+};
+
+/// 好差评处置 See the ratings of one's department and handle its 差评.
+pub const PERM_RATINGS: Permission = Permission {
+    key: "portal.ratings",
+    zh: "好差评处置",
+    en: "Handle service ratings",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff, Role::TownshipStaff],
+};
+
+/// 好差评公布 Publish a month's scores and ranking (the county business-environment office).
+pub const PERM_RATINGS_PUBLISH: Permission = Permission {
+    key: "portal.ratings.publish",
+    zh: "公布好差评月度结果",
+    en: "Publish monthly rating scores",
     roles: &[Role::SystemAdmin, Role::CountyAdmin],
 };
 
@@ -62,11 +89,21 @@ pub const PERM_EXPOSURE: Permission = Permission {
 
 pub mod perms {
     use qingfeng_platform::auth::Permission;
-    pub const ALL: &[Permission] = &[super::PERM_POLICIES, super::PERM_CONTENT_EDIT, super::PERM_CONTENT_REVIEW, super::PERM_EXPOSURE];
+    pub const ALL: &[Permission] = &[
+        super::PERM_POLICIES,
+        super::PERM_TICKETS,
+        super::PERM_RATINGS,
+        super::PERM_RATINGS_PUBLISH,
+        super::PERM_CONTENT_EDIT,
+        super::PERM_CONTENT_REVIEW,
+        super::PERM_EXPOSURE,
+    ];
 }
 
 const LINKS: &[ConsoleLink] = &[
     ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES },
+    ConsoleLink { href: "/console/portal/tickets", zh: "直通车工单", en: "Portal tickets", permission: &PERM_TICKETS },
+    ConsoleLink { href: "/console/portal/ratings", zh: "好差评", en: "Service ratings", permission: &PERM_RATINGS },
     ConsoleLink { href: "/console/portal/news", zh: "营商动态与案例", en: "News and cases", permission: &PERM_CONTENT_EDIT },
     ConsoleLink { href: "/console/portal/news/review", zh: "文章审核", en: "Article review", permission: &PERM_CONTENT_REVIEW },
     ConsoleLink { href: "/console/portal/exposure", zh: "曝光台维护", en: "Exposure board", permission: &PERM_EXPOSURE },
@@ -89,10 +126,36 @@ impl Module for PortalModule {
         LINKS
     }
     fn jobs(&self) -> Vec<Arc<dyn JobHandler>> {
-        vec![Arc::new(content::workflow::PublishJob), Arc::new(exposure::Sweep)]
+        vec![Arc::new(Timers), Arc::new(content::workflow::PublishJob), Arc::new(exposure::Sweep)]
     }
     fn recurring(&self, county: &str) -> Vec<Recurring> {
-        vec![Recurring::new(county, exposure::Sweep::KIND, Every::EveryMinutes(5))]
+        vec![
+            Recurring::new(county, Timers::KIND, Every::EveryMinutes(5)),
+            Recurring::new(county, exposure::Sweep::KIND, Every::EveryMinutes(5)),
+        ]
+    }
+}
+
+/// 计时器 Every five minutes: overdue tickets urged and reported, overdue 差评 reported.
+pub struct Timers;
+
+impl Timers {
+    pub const KIND: &'static str = "portal.tickets.timers";
+}
+
+impl JobHandler for Timers {
+    fn kind(&self) -> &'static str {
+        Self::KIND
+    }
+    fn run<'a>(&'a self, ctx: &'a JobContext, _payload: &'a serde_json::Value) -> JobFuture<'a> {
+        Box::pin(async move {
+            let cal = qingfeng_platform::calendar::load(&ctx.db).await.map_err(|e| JobError::retry(e.message))?;
+            let now = ctx.clock.now_ms();
+            let run = tickets::workflow::run_timers(&ctx.db, &cal, now, &ctx.county_code).await.map_err(|e| JobError::retry(e.message))?;
+            let ratings = ratings::workflow::run_timers(&ctx.db, now, &ctx.county_code).await.map_err(|e| JobError::retry(e.message))?;
+            tracing::info!(?run, ratings, "portal timers");
+            Ok(())
+        })
     }
 }
 

@@ -20,6 +20,8 @@ pub fn routes() -> Router<AppState> {
         .merge(policies::routes())
         .merge(api::routes())
         .merge(console::routes())
+        .merge(crate::tickets::web::routes())
+        .merge(crate::ratings::web::routes())
         .merge(crate::content::web::routes())
         .merge(crate::content::console::routes())
         .merge(crate::exposure::web::routes())

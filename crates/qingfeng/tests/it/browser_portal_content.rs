@@ -6,17 +6,11 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::browser;
-use crate::browser_portal::{fits_the_phone, shot};
-use crate::harness::{PW, TestApp};
+use crate::browser::{browser, fits_the_phone, sign_in};
+use crate::harness::TestApp;
 
-async fn sign_in(b: &Client, app: &TestApp, user: &str) {
-    b.delete_all_cookies().await.unwrap();
-    b.goto(&app.url("/login")).await.unwrap();
-    b.find(Locator::Id("username")).await.unwrap().send_keys(user).await.unwrap();
-    b.find(Locator::Id("password")).await.unwrap().send_keys(PW).await.unwrap();
-    b.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
-    b.wait().for_element(Locator::Id("dashboard")).await.unwrap();
+async fn shot(b: &Client, name: &str) {
+    crate::browser::shot(b, &format!("portal-{name}")).await;
 }
 
 #[tokio::test]
