@@ -12,10 +12,12 @@
 //! [`store`] (SQL), [`index`] (search documents), [`highlight`] (safe `<mark>`ing),
 //! [`web`] (pages and the JSON API).
 
+pub mod departments;
 pub mod highlight;
 pub mod index;
 pub mod model;
 pub mod policy;
+pub mod services;
 pub mod store;
 pub mod web;
 
@@ -33,13 +35,34 @@ pub const PERM_POLICIES: Permission = Permission {
     roles: &[Role::SystemAdmin, Role::CountyAdmin],
 };
 
+/// 部门职责维护 Edit a department's public profile: department staff their own
+/// department's, county admins any; recorded in the audit chain.
+pub const PERM_DEPARTMENTS: Permission = Permission {
+    key: "portal.departments",
+    zh: "维护部门职责",
+    en: "Maintain department profiles",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff],
+};
+
+/// 办事指南维护 Create, edit, publish and withdraw service guides: department staff
+/// those their department implements, county admins any; recorded in the audit chain.
+pub const PERM_SERVICES: Permission = Permission {
+    key: "portal.services",
+    zh: "维护办事指南",
+    en: "Maintain service guides",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff],
+};
+
 pub mod perms {
     use qingfeng_platform::auth::Permission;
-    pub const ALL: &[Permission] = &[super::PERM_POLICIES];
+    pub const ALL: &[Permission] = &[super::PERM_POLICIES, super::PERM_DEPARTMENTS, super::PERM_SERVICES];
 }
 
-const LINKS: &[ConsoleLink] =
-    &[ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES }];
+const LINKS: &[ConsoleLink] = &[
+    ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES },
+    ConsoleLink { href: "/console/portal/departments", zh: "部门职责维护", en: "Department profiles", permission: &PERM_DEPARTMENTS },
+    ConsoleLink { href: "/console/portal/services", zh: "办事指南维护", en: "Service guides", permission: &PERM_SERVICES },
+];
 
 /// The module as the server registers it.
 pub struct PortalModule;

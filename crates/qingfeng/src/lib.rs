@@ -70,8 +70,11 @@ pub async fn build_state_with(cfg: Config, clock: Clock, demo: bool, volume: Dem
     let search = Arc::new(open_search(&cfg)?);
     if search.doc_count() == 0 || demo {
         reindex(&db, &search, &clock).await?;
-    } else if library.changed() {
-        qingfeng_portal::index::reindex(&db, &search).await?;
+    } else {
+        if library.changed() {
+            qingfeng_portal::index::reindex(&db, &search).await?;
+        }
+        portal_content_reindex(&db, &search).await?;
     }
     Ok(AppState::new(db, cfg, clock, pii, cal, search, modules()))
 }
@@ -93,7 +96,16 @@ pub async fn reindex(db: &Db, index: &SearchIndex, clock: &Clock) -> anyhow::Res
     let credit = qingfeng_credit::index::reindex(db, index, clock.now_ms()).await?;
     load_policies(db, clock).await?;
     let policies = qingfeng_portal::index::reindex(db, index).await?;
-    Ok(registry + credit + policies)
+    let portal = portal_content_reindex(db, index).await?;
+    Ok(registry + credit + policies + portal)
+}
+
+/// The portal content that staff edit in the database (部门职责, 公共服务…): rebuilt at
+/// every start-up (a few hundred documents) and by `qingfeng reindex`.
+pub async fn portal_content_reindex(db: &Db, index: &SearchIndex) -> anyhow::Result<usize> {
+    let departments = qingfeng_portal::departments::index::reindex(db, index).await?;
+    let services = qingfeng_portal::services::index::reindex(db, index).await?;
+    Ok(departments + services)
 }
 
 /// The search index in `DATA_DIR/search` (rebuilt by `qingfeng reindex`).

@@ -1,0 +1,112 @@
+//! 部门职责 and 公共服务 in real Chromium on a 390×844 phone window, on each configured
+//! database: from the portal home to the department list, one department, one of its
+//! services (with its 好差评 link); then a department's staff member edits the profile
+//! and the public page shows it. Screenshots: `portal-departments-390x844.png`,
+//! `portal-department-390x844.png`, `portal-service-390x844.png`,
+//! `portal-department-edit-390x844.png` in `target/screenshots/`.
+
+use fantoccini::{Client, Locator};
+
+use crate::browser::{browser, screenshot_dir};
+use crate::harness::{PW, TestApp};
+
+async fn shot(b: &Client, name: &str) {
+    let png = b.screenshot().await.unwrap();
+    std::fs::write(screenshot_dir().join(format!("portal-{name}-390x844.png")), png).unwrap();
+}
+
+async fn fits_the_phone(b: &Client, what: &str) {
+    let width = b.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
+    assert!(width.as_i64().unwrap() <= 390, "{what} is {width}px wide on a 390px window");
+}
+
+async fn height(b: &Client, css: &str) -> f64 {
+    let h = b.execute(&format!("return document.querySelector(\"{css}\").getBoundingClientRect().height"), vec![]).await.unwrap();
+    h.as_f64().unwrap()
+}
+
+#[tokio::test]
+async fn departments_to_a_service_and_a_profile_edit() {
+    for tdb in qingfeng_platform::testing::all().await.unwrap() {
+        let Some((b, _driver)) = browser().await else { return };
+        let app = TestApp::start(tdb).await;
+        let be = app.backend;
+        b.set_window_size(390, 844).await.unwrap();
+
+        // Home → 部门职责 tile → the list.
+        b.goto(&app.url("/portal")).await.unwrap();
+        b.find(Locator::Id("module-departments")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Id("department-list")).await.unwrap();
+        let rows = b.find_all(Locator::Css("#department-list li a")).await.unwrap();
+        assert_eq!(rows.len(), 20, "{be}: the first page of the 26 departments");
+        assert!(height(&b, "#department-list li a").await >= 44.0, "{be}: rows are touch targets");
+        fits_the_phone(&b, "the department list").await;
+        shot(&b, "departments").await;
+
+        // Search, then a department.
+        b.find(Locator::Id("dept-q")).await.unwrap().send_keys("市场监督").await.unwrap();
+        b.find(Locator::Id("dept-search")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Css("#department-list li a[href^='/portal/departments/']")).await.unwrap();
+        let found = b.find_all(Locator::Css("#department-list li a")).await.unwrap();
+        assert_eq!(found.len(), 1, "{be}");
+        found[0].click().await.unwrap();
+        b.wait().for_element(Locator::Id("department")).await.unwrap();
+        let h1 = b.find(Locator::Css("#department h1")).await.unwrap().text().await.unwrap();
+        assert!(h1.starts_with("清丰县市场监督管理局") && h1.contains("演示"), "{be}: {h1}");
+        assert!(height(&b, "#dept-phone").await >= 44.0, "{be}: the phone link is a touch target");
+        fits_the_phone(&b, "a department").await;
+        shot(&b, "department").await;
+
+        // One of its services.
+        let services = b.find_all(Locator::Css("#department-services li a")).await.unwrap();
+        assert_eq!(services.len(), 3, "{be}");
+        services[0].click().await.unwrap();
+        b.wait().for_element(Locator::Id("service")).await.unwrap();
+        let rate = b.find(Locator::Id("service-rate")).await.unwrap();
+        let href = rate.attr("href").await.unwrap().unwrap();
+        let id = b.current_url().await.unwrap().path().trim_start_matches("/portal/services/").to_string();
+        assert_eq!(href, format!("/portal/ratings/new?service={id}"), "{be}");
+        assert!(height(&b, "#service-rate").await >= 44.0, "{be}");
+        assert!(!b.find_all(Locator::Css("#service-materials li")).await.unwrap().is_empty(), "{be}");
+        fits_the_phone(&b, "a service guide").await;
+        shot(&b, "service").await;
+        b.find(Locator::Id("service-dept")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Id("department")).await.unwrap();
+
+        // A market-regulation staff member edits the profile from the phone.
+        b.goto(&app.url("/login")).await.unwrap();
+        b.find(Locator::Id("username")).await.unwrap().send_keys("scjg").await.unwrap();
+        b.find(Locator::Id("password")).await.unwrap().send_keys(PW).await.unwrap();
+        b.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Id("dashboard")).await.unwrap();
+        b.goto(&app.url("/console/portal/departments")).await.unwrap();
+        let mine = b.find_all(Locator::Css("#console-departments li a")).await.unwrap();
+        assert_eq!(mine.len(), 1, "{be}: only their own department");
+        mine[0].click().await.unwrap();
+        b.wait().for_element(Locator::Id("profile-form")).await.unwrap();
+        let phone = b.find(Locator::Id("phone")).await.unwrap();
+        phone.clear().await.unwrap();
+        phone.send_keys("12345").await.unwrap();
+        b.find(Locator::Id("profile-submit")).await.unwrap().click().await.unwrap();
+        let err = b.wait().for_element(Locator::Id("form-error")).await.unwrap();
+        assert_eq!(err.attr("data-code").await.unwrap().as_deref(), Some("portal.department_phone"), "{be}");
+        let phone = b.find(Locator::Id("phone")).await.unwrap();
+        phone.clear().await.unwrap();
+        phone.send_keys("0393 1000188").await.unwrap();
+        let duties = b.find(Locator::Id("duties")).await.unwrap();
+        duties.clear().await.unwrap();
+        duties.send_keys("负责本县市场主体登记（浏览器测试修改）。").await.unwrap();
+        b.find(Locator::Id("profile-submit")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Id("saved")).await.unwrap();
+        fits_the_phone(&b, "the profile form").await;
+        shot(&b, "department-edit").await;
+        b.find(Locator::Css("a[href^='/portal/departments/']")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Id("department-duties")).await.unwrap();
+        let duties = b.find(Locator::Id("department-duties")).await.unwrap().text().await.unwrap();
+        assert!(duties.contains("负责本县市场主体登记（浏览器测试修改）。"), "{be}: {duties}");
+        assert_eq!(b.find(Locator::Id("dept-phone")).await.unwrap().text().await.unwrap(), "0393-1000188", "{be}");
+
+        b.close().await.unwrap();
+        app.stop().await;
+    }
+}
