@@ -517,7 +517,8 @@ mod tests {
 
     #[test]
     fn the_guide_rules_refuse_with_codes() {
-        let cases: Vec<(Box<dyn Fn(&mut GuideInput)>, &str)> = vec![
+        type Change = Box<dyn Fn(&mut GuideInput)>;
+        let cases: Vec<(Change, &str)> = vec![
             (Box::new(|g| g.name = " ".into()), "portal.service_name"),
             (Box::new(|g| g.org_id = "x".into()), "portal.service_org"),
             (Box::new(|g| g.task_type = "02".into()), "portal.service_type"),

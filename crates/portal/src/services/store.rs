@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
+use qingfeng_platform::AppError;
 use qingfeng_platform::db::{Db, Tx};
 use qingfeng_platform::listing::{ListParams, Page, SortKey, fetch_page};
 use qingfeng_platform::sql::{Arg, Sql, Where};
-use qingfeng_platform::{AppError, on_tx};
 use serde::Serialize;
 
 use super::{Guide, HandlingKind, Material, PUBLISHED, form_zh, result_kind_zh, state_zh, task_type_zh};
@@ -203,80 +203,82 @@ async fn replace_materials(tx: &mut Tx, id: i64, materials: &[Material]) -> Resu
     Ok(())
 }
 
+/// The content columns of a guide, in the order of [`content_args`].
+const CONTENT_COLUMNS: [&str; 20] = [
+    "org_id",
+    "name",
+    "task_type",
+    "handling_kind",
+    "legal_days",
+    "promised_days",
+    "conditions",
+    "process",
+    "forms",
+    "visits",
+    "visit_reason",
+    "result_name",
+    "result_kind",
+    "charged",
+    "fee_basis",
+    "place",
+    "hours",
+    "phone",
+    "supervision",
+    "updated_at",
+];
+
+/// The values of [`CONTENT_COLUMNS`] for `g` saved at `now_ms`.
+fn content_args(g: &Guide, now_ms: i64) -> [Arg; 20] {
+    [
+        Arg::Int(g.org_id),
+        Arg::from(&g.name),
+        Arg::from(&g.task_type),
+        Arg::from(g.handling_kind.key()),
+        Arg::Int(g.legal_days),
+        Arg::Int(g.promised_days),
+        Arg::from(&g.conditions),
+        Arg::from(&g.process),
+        Arg::from(&g.forms),
+        Arg::Int(g.visits),
+        Arg::from(&g.visit_reason),
+        Arg::from(&g.result_name),
+        Arg::from(&g.result_kind),
+        Arg::Bool(g.charged),
+        Arg::from(&g.fee_basis),
+        Arg::from(&g.place),
+        Arg::from(&g.hours),
+        Arg::from(&g.phone),
+        Arg::from(&g.supervision),
+        Arg::Int(now_ms),
+    ]
+}
+
 /// Store a new guide (state 草稿) in `tx`; returns its id.
 pub async fn insert(tx: &mut Tx, county: &str, g: &Guide, is_demo: bool, by: &str, now_ms: i64) -> Result<i64, AppError> {
-    const SQL: &str = "INSERT INTO portal_services (county_code, org_id, name, task_type, handling_kind, legal_days, promised_days, \
-        conditions, process, forms, visits, visit_reason, result_name, result_kind, charged, fee_basis, place, hours, phone, supervision, \
-        state, is_demo, created_by, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'draft', $21, $22, $23, $23) \
-        RETURNING id";
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(SQL)
-            .bind(county)
-            .bind(g.org_id)
-            .bind(&g.name)
-            .bind(&g.task_type)
-            .bind(g.handling_kind.key())
-            .bind(g.legal_days)
-            .bind(g.promised_days)
-            .bind(&g.conditions)
-            .bind(&g.process)
-            .bind(&g.forms)
-            .bind(g.visits)
-            .bind(&g.visit_reason)
-            .bind(&g.result_name)
-            .bind(&g.result_kind)
-            .bind(g.charged)
-            .bind(&g.fee_basis)
-            .bind(&g.place)
-            .bind(&g.hours)
-            .bind(&g.phone)
-            .bind(&g.supervision)
-            .bind(is_demo)
-            .bind(by)
-            .bind(now_ms)
-            .fetch_one(&mut *c)
-            .await
-    })?;
+    let mut s = Sql::new("INSERT INTO portal_services (");
+    s.push(&CONTENT_COLUMNS.join(", ")).push(", county_code, state, is_demo, created_by, created_at) VALUES (");
+    for a in content_args(g, now_ms) {
+        s.bind(a).push(", ");
+    }
+    s.bind(county).push(", ").bind(super::DRAFT).push(", ").bind(is_demo).push(", ").bind(by).push(", ").bind(now_ms);
+    s.push(") RETURNING id");
+    let rows: Vec<(i64,)> = tx.fetch_all(&s).await?;
+    let id = rows.first().map(|r| r.0).ok_or_else(|| AppError::internal("portal_services: INSERT returned no id"))?;
     replace_materials(tx, id, &g.materials).await?;
     Ok(id)
 }
 
 /// Replace the content of guide `id` (its state is left alone) in `tx`. False if absent.
 pub async fn update(tx: &mut Tx, county: &str, id: i64, g: &Guide, now_ms: i64) -> Result<bool, AppError> {
-    const SQL: &str = "UPDATE portal_services SET org_id = $1, name = $2, task_type = $3, handling_kind = $4, legal_days = $5, \
-        promised_days = $6, conditions = $7, process = $8, forms = $9, visits = $10, visit_reason = $11, result_name = $12, \
-        result_kind = $13, charged = $14, fee_basis = $15, place = $16, hours = $17, phone = $18, supervision = $19, updated_at = $20 \
-        WHERE id = $21 AND county_code = $22";
-    let n = on_tx!(tx, |c| {
-        sqlx::query(SQL)
-            .bind(g.org_id)
-            .bind(&g.name)
-            .bind(&g.task_type)
-            .bind(g.handling_kind.key())
-            .bind(g.legal_days)
-            .bind(g.promised_days)
-            .bind(&g.conditions)
-            .bind(&g.process)
-            .bind(&g.forms)
-            .bind(g.visits)
-            .bind(&g.visit_reason)
-            .bind(&g.result_name)
-            .bind(&g.result_kind)
-            .bind(g.charged)
-            .bind(&g.fee_basis)
-            .bind(&g.place)
-            .bind(&g.hours)
-            .bind(&g.phone)
-            .bind(&g.supervision)
-            .bind(now_ms)
-            .bind(id)
-            .bind(county)
-            .execute(&mut *c)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    if n == 0 {
+    let mut s = Sql::new("UPDATE portal_services SET ");
+    for (i, (col, a)) in CONTENT_COLUMNS.iter().zip(content_args(g, now_ms)).enumerate() {
+        if i > 0 {
+            s.push(", ");
+        }
+        s.push(col).push(" = ").bind(a);
+    }
+    s.push(" WHERE id = ").bind(id).push(" AND county_code = ").bind(county);
+    if tx.execute_sql(&s).await? == 0 {
         return Ok(false);
     }
     replace_materials(tx, id, &g.materials).await?;

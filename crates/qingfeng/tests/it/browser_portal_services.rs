@@ -2,23 +2,15 @@
 //! database: from the portal home to the department list, one department, one of its
 //! services (with its 好差评 link); then a department's staff member edits the profile
 //! and the public page shows it. Screenshots: `portal-departments-390x844.png`,
+//! `portal-services-390x844.png`,
 //! `portal-department-390x844.png`, `portal-service-390x844.png`,
 //! `portal-department-edit-390x844.png` in `target/screenshots/`.
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{browser, screenshot_dir};
+use crate::browser::browser;
+use crate::browser_portal::{fits_the_phone, shot};
 use crate::harness::{PW, TestApp};
-
-async fn shot(b: &Client, name: &str) {
-    let png = b.screenshot().await.unwrap();
-    std::fs::write(screenshot_dir().join(format!("portal-{name}-390x844.png")), png).unwrap();
-}
-
-async fn fits_the_phone(b: &Client, what: &str) {
-    let width = b.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
-    assert!(width.as_i64().unwrap() <= 390, "{what} is {width}px wide on a 390px window");
-}
 
 async fn height(b: &Client, css: &str) -> f64 {
     let h = b.execute(&format!("return document.querySelector(\"{css}\").getBoundingClientRect().height"), vec![]).await.unwrap();
@@ -72,6 +64,17 @@ async fn departments_to_a_service_and_a_profile_edit() {
         shot(&b, "service").await;
         b.find(Locator::Id("service-dept")).await.unwrap().click().await.unwrap();
         b.wait().for_element(Locator::Id("department")).await.unwrap();
+
+        // The 公共服务 tile: filter by type with the form (no JavaScript needed).
+        b.goto(&app.url("/portal")).await.unwrap();
+        b.find(Locator::Id("module-public_services")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Id("service-filter")).await.unwrap();
+        b.find(Locator::Id("service-type")).await.unwrap().select_by_value("01").await.unwrap();
+        b.find(Locator::Id("service-search")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Css("#service-type option[value='01'][selected]")).await.unwrap();
+        assert_eq!(b.find_all(Locator::Css("#service-list li a")).await.unwrap().len(), 2, "{be}: the two demo 行政许可 guides");
+        fits_the_phone(&b, "the service list").await;
+        shot(&b, "services").await;
 
         // A market-regulation staff member edits the profile from the phone.
         b.goto(&app.url("/login")).await.unwrap();

@@ -23,7 +23,7 @@ async fn json(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Value) {
 }
 
 /// POST a form; (status, Location header, body).
-async fn post(c: &reqwest::Client, app: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
+async fn post<F: serde::Serialize + ?Sized>(c: &reqwest::Client, app: &TestApp, path: &str, form: &F) -> (u16, String, String) {
     let r = c.post(app.url(path)).form(form).send().await.unwrap();
     let status = r.status().as_u16();
     let loc = r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
@@ -194,13 +194,6 @@ fn with(form: &[(String, String)], changes: &[(&str, &str)]) -> Vec<(String, Str
     f
 }
 
-async fn post_owned(c: &reqwest::Client, app: &TestApp, path: &str, form: &[(String, String)]) -> (u16, String, String) {
-    let r = c.post(app.url(path)).form(form).send().await.unwrap();
-    let status = r.status().as_u16();
-    let loc = r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    (status, loc, r.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn service_guides_follow_the_rules_and_publishing_moves_the_index() {
     for app in apps().await {
@@ -226,7 +219,7 @@ async fn service_guides_follow_the_rules_and_publishing_moves_the_index() {
             (vec![("materials", "申请书｜复印件")], "portal.service_materials"),
             (vec![("org_id", yb_org.as_str())], "portal.service_org"),
         ] {
-            let (s, _, body) = post_owned(&scjg, &app, "/console/portal/services/new", &with(&base, &changes)).await;
+            let (s, _, body) = post(&scjg, &app, "/console/portal/services/new", &with(&base, &changes)).await;
             assert_eq!(s, 400, "{be}: {code}");
             assert!(body.contains(code), "{be}: expected {code}");
             assert!(body.contains("犀牛饲养场登记"), "{be}: the form keeps what was typed");
@@ -238,7 +231,7 @@ async fn service_guides_follow_the_rules_and_publishing_moves_the_index() {
         assert_eq!(n, 0, "{be}: refused guides are not stored");
 
         // Created as a draft: not public, not searchable.
-        let (s, loc, _) = post_owned(&scjg, &app, "/console/portal/services/new", &base).await;
+        let (s, loc, _) = post(&scjg, &app, "/console/portal/services/new", &base).await;
         assert_eq!(s, 303, "{be}");
         let id: i64 = loc.trim_start_matches("/console/portal/services/").trim_end_matches("?saved=1").parse().unwrap();
         let edit = format!("/console/portal/services/{id}");
@@ -265,7 +258,7 @@ async fn service_guides_follow_the_rules_and_publishing_moves_the_index() {
         assert_eq!(post(&scjg, &app, &format!("{edit}/delete"), &[("csrf", &csrf)]).await.0, 409, "{be}");
 
         // An edit of a published guide moves its document.
-        let (s, _, _) = post_owned(&scjg, &app, &edit, &with(&base, &[("name", "河马饲养场登记")])).await;
+        let (s, _, _) = post(&scjg, &app, &edit, &with(&base, &[("name", "河马饲养场登记")])).await;
         assert_eq!(s, 303, "{be}");
         assert!(hits(&app, "portal_service", "犀牛").is_empty(), "{be}");
         assert_eq!(hits(&app, "portal_service", "河马"), vec![id.to_string()], "{be}");
@@ -320,7 +313,7 @@ async fn the_service_list_filters_and_the_api() {
         let (_, q) = get(&c, &app, &format!("/portal/services?q={}", enc("异地就医"))).await;
         assert!(q.contains("异地就医备案（演示）") && q.contains("1 项"), "{be}");
         let (_, paged) = get(&c, &app, "/portal/services?per_page=4&page=2").await;
-        assert!(paged.contains("2 / 3") && paged.contains("rel=\"next\""), "{be}");
+        assert!(paged.contains("2/3") && paged.contains("per_page=4&#38;page=3"), "{be}: {paged}");
 
         for (path, code) in [
             ("/portal/services?type=02", "portal.service_filter_type"),
