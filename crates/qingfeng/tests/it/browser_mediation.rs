@@ -21,7 +21,7 @@ async fn fits_the_phone(b: &Client, what: &str) {
     assert!(width.as_i64().unwrap() <= 390, "{what} is {width}px wide on a 390px window");
 }
 
-async fn sign_in(b: &Client, app: &TestApp, user: &str) {
+pub(crate) async fn sign_in(b: &Client, app: &TestApp, user: &str) {
     b.goto(&app.url("/login")).await.unwrap();
     if b.find(Locator::Css("form[action='/logout'] button")).await.is_ok() {
         b.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();

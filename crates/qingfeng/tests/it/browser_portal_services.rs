@@ -9,8 +9,9 @@
 use fantoccini::{Client, Locator};
 
 use crate::browser::browser;
+use crate::browser_mediation::sign_in;
 use crate::browser_portal::{fits_the_phone, shot};
-use crate::harness::{PW, TestApp};
+use crate::harness::TestApp;
 
 async fn height(b: &Client, css: &str) -> f64 {
     let h = b.execute(&format!("return document.querySelector(\"{css}\").getBoundingClientRect().height"), vec![]).await.unwrap();
@@ -77,11 +78,7 @@ async fn departments_to_a_service_and_a_profile_edit() {
         shot(&b, "services").await;
 
         // A market-regulation staff member edits the profile from the phone.
-        b.goto(&app.url("/login")).await.unwrap();
-        b.find(Locator::Id("username")).await.unwrap().send_keys("scjg").await.unwrap();
-        b.find(Locator::Id("password")).await.unwrap().send_keys(PW).await.unwrap();
-        b.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
-        b.wait().for_element(Locator::Id("dashboard")).await.unwrap();
+        sign_in(&b, &app, "scjg").await;
         b.goto(&app.url("/console/portal/departments")).await.unwrap();
         let mine = b.find_all(Locator::Css("#console-departments li a")).await.unwrap();
         assert_eq!(mine.len(), 1, "{be}: only their own department");
