@@ -4,7 +4,8 @@
 //! and the public page shows it. Screenshots: `portal-departments-390x844.png`,
 //! `portal-services-390x844.png`,
 //! `portal-department-390x844.png`, `portal-service-390x844.png`,
-//! `portal-department-edit-390x844.png` in `target/screenshots/`.
+//! `portal-department-edit-390x844.png`, `portal-service-edit-390x844.png` in
+//! `target/screenshots/`.
 
 use fantoccini::{Client, Locator};
 
@@ -105,6 +106,21 @@ async fn departments_to_a_service_and_a_profile_edit() {
         let duties = b.find(Locator::Id("department-duties")).await.unwrap().text().await.unwrap();
         assert!(duties.contains("负责本县市场主体登记（浏览器测试修改）。"), "{be}: {duties}");
         assert_eq!(b.find(Locator::Id("dept-phone")).await.unwrap().text().await.unwrap(), "0393-1000188", "{be}");
+
+        // The guide form fits the phone too, and answers a §6.2 rule in Chinese.
+        b.goto(&app.url("/console/portal/services/new")).await.unwrap();
+        b.find(Locator::Id("name")).await.unwrap().send_keys("浏览器测试事项").await.unwrap();
+        b.find(Locator::Id("legal_days")).await.unwrap().send_keys("10").await.unwrap();
+        b.find(Locator::Id("promised_days")).await.unwrap().send_keys("3").await.unwrap();
+        b.find(Locator::Id("phone")).await.unwrap().send_keys("0393-1000102").await.unwrap();
+        // Scroll the box clear of the sticky header, as a thumb would, and untick it.
+        b.execute("document.getElementById('form_online').scrollIntoView({block: 'center'})", vec![]).await.unwrap();
+        b.find(Locator::Id("form_online")).await.unwrap().click().await.unwrap();
+        b.find(Locator::Id("service-submit")).await.unwrap().click().await.unwrap();
+        let err = b.wait().for_element(Locator::Id("form-error")).await.unwrap();
+        assert_eq!(err.attr("data-code").await.unwrap().as_deref(), Some("portal.service_forms"), "{be}");
+        fits_the_phone(&b, "the guide form").await;
+        shot(&b, "service-edit").await;
 
         b.close().await.unwrap();
         app.stop().await;
