@@ -330,8 +330,6 @@ async fn org_id(db: &Db, name: &str) -> anyhow::Result<Option<i64>> {
     Ok(page.items.into_iter().find(|o| o.name == name).map(|o| o.id))
 }
 
-/// Synthetic credit records of the demo county (marked 合成演示数据), loaded through
-/// the real import pipeline once, when the credit tables are empty.
 /// A synthetic history of mediation cases (each marked 演示数据), so that the lists and
 /// the figures have something to show; loaded once.
 pub async fn load_mediation(db: &Db, clock: &Clock, cases: u64) -> anyhow::Result<()> {
@@ -344,6 +342,8 @@ pub async fn load_mediation(db: &Db, clock: &Clock, cases: u64) -> anyhow::Resul
     Ok(())
 }
 
+/// Synthetic credit records of the demo county (marked 合成演示数据), loaded through
+/// the real import pipeline once, when the credit tables are empty.
 pub async fn load_credit(db: &Db, pii: &Pii, cfg: &Config, clock: &Clock, records_per_kind: u64) -> anyhow::Result<()> {
     use qingfeng_credit::generate::{GenOptions, write_csv};
     use qingfeng_credit::ingest::{self, Collect};

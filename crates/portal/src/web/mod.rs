@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
         .merge(console::routes())
         .merge(crate::departments::web::routes())
         .merge(crate::services::web::routes())
+        .merge(crate::tickets::web::routes())
+        .merge(crate::ratings::web::routes())
 }
 
 /// The query string of a policy search or listing, as typed (checked by [`Self::check`]

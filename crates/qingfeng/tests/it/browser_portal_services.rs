@@ -9,9 +9,7 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::browser;
-use crate::browser_mediation::sign_in;
-use crate::browser_portal::{fits_the_phone, shot};
+use crate::browser::{browser, fits_the_phone, shot, sign_in};
 use crate::harness::TestApp;
 
 async fn height(b: &Client, css: &str) -> f64 {
@@ -35,7 +33,7 @@ async fn departments_to_a_service_and_a_profile_edit() {
         assert_eq!(rows.len(), 20, "{be}: the first page of the 26 departments");
         assert!(height(&b, "#department-list li a").await >= 44.0, "{be}: rows are touch targets");
         fits_the_phone(&b, "the department list").await;
-        shot(&b, "departments").await;
+        shot(&b, "portal-departments").await;
 
         // Search, then a department.
         b.find(Locator::Id("dept-q")).await.unwrap().send_keys("市场监督").await.unwrap();
@@ -49,7 +47,7 @@ async fn departments_to_a_service_and_a_profile_edit() {
         assert!(h1.starts_with("清丰县市场监督管理局") && h1.contains("演示"), "{be}: {h1}");
         assert!(height(&b, "#dept-phone").await >= 44.0, "{be}: the phone link is a touch target");
         fits_the_phone(&b, "a department").await;
-        shot(&b, "department").await;
+        shot(&b, "portal-department").await;
 
         // One of its services.
         let services = b.find_all(Locator::Css("#department-services li a")).await.unwrap();
@@ -63,7 +61,7 @@ async fn departments_to_a_service_and_a_profile_edit() {
         assert!(height(&b, "#service-rate").await >= 44.0, "{be}");
         assert!(!b.find_all(Locator::Css("#service-materials li")).await.unwrap().is_empty(), "{be}");
         fits_the_phone(&b, "a service guide").await;
-        shot(&b, "service").await;
+        shot(&b, "portal-service").await;
         b.find(Locator::Id("service-dept")).await.unwrap().click().await.unwrap();
         b.wait().for_element(Locator::Id("department")).await.unwrap();
 
@@ -76,7 +74,7 @@ async fn departments_to_a_service_and_a_profile_edit() {
         b.wait().for_element(Locator::Css("#service-type option[value='01'][selected]")).await.unwrap();
         assert_eq!(b.find_all(Locator::Css("#service-list li a")).await.unwrap().len(), 2, "{be}: the two demo 行政许可 guides");
         fits_the_phone(&b, "the service list").await;
-        shot(&b, "services").await;
+        shot(&b, "portal-services").await;
 
         // A market-regulation staff member edits the profile from the phone.
         sign_in(&b, &app, "scjg").await;
@@ -100,7 +98,7 @@ async fn departments_to_a_service_and_a_profile_edit() {
         b.find(Locator::Id("profile-submit")).await.unwrap().click().await.unwrap();
         b.wait().for_element(Locator::Id("saved")).await.unwrap();
         fits_the_phone(&b, "the profile form").await;
-        shot(&b, "department-edit").await;
+        shot(&b, "portal-department-edit").await;
         b.find(Locator::Css("a[href^='/portal/departments/']")).await.unwrap().click().await.unwrap();
         b.wait().for_element(Locator::Id("department-duties")).await.unwrap();
         let duties = b.find(Locator::Id("department-duties")).await.unwrap().text().await.unwrap();
@@ -120,7 +118,7 @@ async fn departments_to_a_service_and_a_profile_edit() {
         let err = b.wait().for_element(Locator::Id("form-error")).await.unwrap();
         assert_eq!(err.attr("data-code").await.unwrap().as_deref(), Some("portal.service_forms"), "{be}");
         fits_the_phone(&b, "the guide form").await;
-        shot(&b, "service-edit").await;
+        shot(&b, "portal-service-edit").await;
 
         b.close().await.unwrap();
         app.stop().await;

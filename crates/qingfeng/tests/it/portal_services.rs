@@ -250,6 +250,9 @@ async fn service_guides_follow_the_rules_and_publishing_moves_the_index() {
         assert!(page.contains(&format!("href=\"/portal/ratings/new?service={id}\"")) && page.contains("评价 好差评"), "{be}");
         assert!(page.contains("出证办结") && page.contains("核验原件") && page.contains("场所证明"), "{be}");
         assert_eq!(hits(&app, "portal_service", "犀牛"), vec![id.to_string()], "{be}");
+        let (s, rate) = get(&anon, &app, &format!("/portal/ratings/new?service={id}")).await;
+        assert_eq!(s, 200, "{be}: the 好差评 module rates a published guide");
+        assert!(rate.contains("犀牛饲养场登记"), "{be}");
         assert_eq!(audit_count(&app, "portal_service.transition", &id.to_string()).await, 1, "{be}");
         // Publishing twice is refused by the state machine.
         let (s, _, body) = post(&scjg, &app, &format!("{edit}/publish"), &[("csrf", &csrf)]).await;
@@ -270,6 +273,7 @@ async fn service_guides_follow_the_rules_and_publishing_moves_the_index() {
         assert_eq!(s, 303, "{be}");
         assert_eq!(get(&anon, &app, &format!("/portal/services/{id}")).await.0, 404, "{be}");
         assert!(hits(&app, "portal_service", "河马").is_empty(), "{be}");
+        assert_eq!(get(&anon, &app, &format!("/portal/ratings/new?service={id}")).await.0, 404, "{be}: nor rated");
         let (_, page) = get(&scjg, &app, &edit).await;
         assert!(page.contains("已下架"), "{be}");
         post(&scjg, &app, &format!("{edit}/publish"), &[("csrf", &csrf)]).await;
