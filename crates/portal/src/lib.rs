@@ -13,12 +13,14 @@
 //! [`web`] (pages and the JSON API).
 
 pub mod content;
+pub mod departments;
 pub mod exposure;
 pub mod highlight;
 pub mod index;
 pub mod model;
 pub mod policy;
 pub mod ratings;
+pub mod services;
 pub mod store;
 pub mod tickets;
 pub mod web;
@@ -36,6 +38,24 @@ pub const PERM_POLICIES: Permission = Permission {
     zh: "维护营商政策",
     en: "Maintain the policy library",
     roles: &[Role::SystemAdmin, Role::CountyAdmin],
+};
+
+/// 部门职责维护 Edit a department's public profile: department staff their own
+/// department's, county admins any; recorded in the audit chain.
+pub const PERM_DEPARTMENTS: Permission = Permission {
+    key: "portal.departments",
+    zh: "维护部门职责",
+    en: "Maintain department profiles",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff],
+};
+
+/// 办事指南维护 Create, edit, publish and withdraw service guides: department staff
+/// those their department implements, county admins any; recorded in the audit chain.
+pub const PERM_SERVICES: Permission = Permission {
+    key: "portal.services",
+    zh: "维护办事指南",
+    en: "Maintain service guides",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff],
 };
 
 /// 直通车工单 Receive, dispatch, handle and revisit 小事快办 and 投诉 tickets: the county
@@ -91,6 +111,11 @@ pub mod perms {
     use qingfeng_platform::auth::Permission;
     pub const ALL: &[Permission] = &[
         super::PERM_POLICIES,
+        super::PERM_DEPARTMENTS,
+        super::PERM_SERVICES,
+        super::PERM_TICKETS,
+        super::PERM_RATINGS,
+        super::PERM_RATINGS_PUBLISH,
         super::PERM_TICKETS,
         super::PERM_RATINGS,
         super::PERM_RATINGS_PUBLISH,
@@ -102,6 +127,8 @@ pub mod perms {
 
 const LINKS: &[ConsoleLink] = &[
     ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES },
+    ConsoleLink { href: "/console/portal/departments", zh: "部门职责维护", en: "Department profiles", permission: &PERM_DEPARTMENTS },
+    ConsoleLink { href: "/console/portal/services", zh: "办事指南维护", en: "Service guides", permission: &PERM_SERVICES },
     ConsoleLink { href: "/console/portal/tickets", zh: "直通车工单", en: "Portal tickets", permission: &PERM_TICKETS },
     ConsoleLink { href: "/console/portal/ratings", zh: "好差评", en: "Service ratings", permission: &PERM_RATINGS },
     ConsoleLink { href: "/console/portal/news", zh: "营商动态与案例", en: "News and cases", permission: &PERM_CONTENT_EDIT },

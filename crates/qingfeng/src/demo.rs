@@ -317,6 +317,8 @@ pub async fn load(db: &Db, pii: &Pii, _cfg: &Config, clock: &Clock) -> anyhow::R
             qingfeng_platform::registry::assign_grid_worker(db, &scope, g.id, Some(worker.id), &actor, now).await?;
         }
     }
+    qingfeng_portal::departments::demo::load(db, COUNTY, now).await?;
+    qingfeng_portal::services::demo::load(db, COUNTY, now).await?;
     qingfeng_portal::content::demo::load_all(db, COUNTY, clock).await?;
     Ok(())
 }

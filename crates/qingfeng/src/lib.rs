@@ -75,8 +75,11 @@ pub async fn build_state_with(cfg: Config, clock: Clock, demo: bool, volume: Dem
     let search = Arc::new(open_search(&cfg)?);
     if search.doc_count() == 0 || demo {
         reindex(&db, &search, &clock).await?;
-    } else if library.changed() {
-        qingfeng_portal::index::reindex(&db, &search).await?;
+    } else {
+        if library.changed() {
+            qingfeng_portal::index::reindex(&db, &search).await?;
+        }
+        portal_content_reindex(&db, &search).await?;
     }
     Ok(AppState::new(db, cfg, clock, pii, cal, search, modules()))
 }
@@ -98,8 +101,17 @@ pub async fn reindex(db: &Db, index: &SearchIndex, clock: &Clock) -> anyhow::Res
     let credit = qingfeng_credit::index::reindex(db, index, clock.now_ms()).await?;
     load_policies(db, clock).await?;
     let policies = qingfeng_portal::index::reindex(db, index).await?;
+    let portal = portal_content_reindex(db, index).await?;
+    Ok(registry + credit + policies + portal)
+}
+
+/// The portal content that staff edit in the database (部门职责, 公共服务, 营商动态/经典案例…): rebuilt at
+/// every start-up (a few hundred documents) and by `qingfeng reindex`.
+pub async fn portal_content_reindex(db: &Db, index: &SearchIndex) -> anyhow::Result<usize> {
+    let departments = qingfeng_portal::departments::index::reindex(db, index).await?;
+    let services = qingfeng_portal::services::index::reindex(db, index).await?;
     let articles = qingfeng_portal::content::index::reindex(db, index).await?;
-    Ok(registry + credit + policies + articles)
+    Ok(departments + services + articles)
 }
 
 /// The search index in `DATA_DIR/search` (rebuilt by `qingfeng reindex`).

@@ -99,18 +99,15 @@ impl ServiceForm<'_> {
     }
 }
 
-/// The service rated (the 公共服务 module's published guides).
+/// The service rated (the 公共服务 module's published guides, read through its store).
 async fn rated_service(st: &AppState, raw: &str) -> Result<(RatedService, String), AppError> {
     let missing = || AppError::not_found("portal.rating_service", "要评价的服务不存在或未公布");
     let id: i64 = raw.trim().parse().map_err(|_| missing())?;
-    let mut s = qingfeng_platform::sql::Sql::new(
-        "SELECT s.id, s.county_code, s.name, s.org_id, o.name FROM portal_services s JOIN organisations o ON o.id = s.org_id \
-         WHERE s.published = ",
-    );
-    s.bind(true).push(" AND s.id = ").bind(id);
-    let row: Option<(i64, String, String, i64, String)> = s.fetch_optional(&st.db).await?;
-    let (id, county_code, title, org_id, org_name) = row.ok_or_else(missing)?;
-    Ok((RatedService { id, county_code, title, org_id }, org_name))
+    let s = crate::services::store::one(&st.db, &st.cfg.county_code, id)
+        .await?
+        .filter(crate::services::store::Service::is_published)
+        .ok_or_else(missing)?;
+    Ok((RatedService { id: s.id, county_code: s.county_code, title: s.name, org_id: s.org_id }, s.org_name))
 }
 
 async fn service_form(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ServiceQuery>) -> Result<Response, AppError> {

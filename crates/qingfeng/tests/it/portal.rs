@@ -65,20 +65,16 @@ async fn the_portal_home_a_policy_search_the_article_and_the_api() {
                 .unwrap_or_else(|| panic!("{be}: {name} missing or out of order"));
             at += pos;
         }
-        let built = qingfeng_portal::model::MODULES.iter().filter(|m| m.href.is_some()).count();
-        assert!(built >= 4, "{be}: 营商政策, 营商动态, 经典案例 and 曝光台 are built");
-        assert_eq!(home.matches("建设中").count(), 13 - built, "{be}");
-        assert_eq!(home.matches("class=\"pt-tile\" href=").count(), built, "{be}");
-        for m in qingfeng_portal::model::MODULES.iter().filter_map(|m| m.href) {
-            assert!(home.contains(&format!("href=\"{m}\"")), "{be}: {m}");
-        }
+        let live = qingfeng_portal::model::MODULES.iter().filter(|m| m.href.is_some()).count();
+        assert_eq!(home.matches("建设中").count(), 13 - live, "{be}");
+        assert_eq!(home.matches("class=\"pt-tile\" href=").count(), live, "{be}");
         assert!(home.contains("href=\"/portal/policies\""));
         assert!(home.contains("id=\"portal-q\""));
         let en = app.client();
         assert_eq!(en.get(app.url("/lang/en?next=/portal")).send().await.unwrap().status(), 303);
         let en_home = en.get(app.url("/portal")).send().await.unwrap().text().await.unwrap();
         assert!(
-            en_home.contains("<span class=\"pt-en\">Negative list</span>") && en_home.matches("Coming soon").count() == 13 - built,
+            en_home.contains("<span class=\"pt-en\">Negative list</span>") && en_home.matches("Coming soon").count() == 13 - live,
             "{be}"
         );
         let en_list = en.get(app.url("/portal/policies?level=henan")).send().await.unwrap().text().await.unwrap();
