@@ -16,7 +16,9 @@ pub mod highlight;
 pub mod index;
 pub mod model;
 pub mod policy;
+pub mod search;
 pub mod store;
+pub mod surveys;
 pub mod web;
 
 use std::sync::Arc;
@@ -33,13 +35,24 @@ pub const PERM_POLICIES: Permission = Permission {
     roles: &[Role::SystemAdmin, Role::CountyAdmin],
 };
 
+/// 问卷调查 Build, publish and close surveys, see their results and export the
+/// responses; publishing and closing are recorded in the audit chain.
+pub const PERM_SURVEYS: Permission = Permission {
+    key: "portal.surveys",
+    zh: "管理问卷调查",
+    en: "Manage surveys",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff],
+};
+
 pub mod perms {
     use qingfeng_platform::auth::Permission;
-    pub const ALL: &[Permission] = &[super::PERM_POLICIES];
+    pub const ALL: &[Permission] = &[super::PERM_POLICIES, super::PERM_SURVEYS];
 }
 
-const LINKS: &[ConsoleLink] =
-    &[ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES }];
+const LINKS: &[ConsoleLink] = &[
+    ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES },
+    ConsoleLink { href: "/console/portal/surveys", zh: "问卷调查管理", en: "Surveys", permission: &PERM_SURVEYS },
+];
 
 /// The module as the server registers it.
 pub struct PortalModule;

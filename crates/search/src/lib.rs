@@ -282,6 +282,20 @@ impl SearchIndex {
     /// text without letters or digits (punctuation, emoji) that is not
     /// literally a tag, yields no hits.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        self.run(q, q.county.as_slice())
+    }
+
+    /// [`Self::search`] over the documents of any of `counties` (`q.county` is not
+    /// used): a county's own content together with national content (county `""`).
+    pub fn search_in(&self, q: &SearchQuery, counties: &[String]) -> Result<SearchResults> {
+        if counties.is_empty() {
+            return Ok(SearchResults::default());
+        }
+        self.run(q, counties)
+    }
+
+    /// Searches `q` restricted to `counties` (no restriction when empty).
+    fn run(&self, q: &SearchQuery, counties: &[String]) -> Result<SearchResults> {
         let Some(text_query) = self.text_query(&q.text) else {
             return Ok(SearchResults::default());
         };
@@ -291,8 +305,9 @@ impl SearchIndex {
             let kinds = q.kinds.iter().map(|k| term_query(f.kind, k)).collect();
             clauses.push((Occur::Must, filter(BooleanQuery::union(kinds))));
         }
-        if let Some(county) = &q.county {
-            clauses.push((Occur::Must, filter(term_query(f.county, county))));
+        if !counties.is_empty() {
+            let counties = counties.iter().map(|c| term_query(f.county, c)).collect();
+            clauses.push((Occur::Must, filter(BooleanQuery::union(counties))));
         }
         let query = BooleanQuery::new(clauses);
 

@@ -15,7 +15,13 @@ use crate::index::{MAX_PAGE, MAX_QUERY_CHARS};
 use crate::model::Level;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(home::routes()).merge(policies::routes()).merge(api::routes()).merge(console::routes())
+    Router::new()
+        .merge(home::routes())
+        .merge(policies::routes())
+        .merge(api::routes())
+        .merge(console::routes())
+        .merge(crate::surveys::web::routes())
+        .merge(crate::search::web::routes())
 }
 
 /// The query string of a policy search or listing, as typed (checked by [`Self::check`]
