@@ -71,7 +71,7 @@ pub struct Figures {
     pub queries: usize,
     /// Page 1 over every kind (the page's hits), per query.
     pub search: Timing,
-    /// The per-kind counts of the filter tabs (8 counting searches), per query.
+    /// The per-kind counts of the filter tabs (one counting pass), per query.
     pub counts: Timing,
     /// Both, as the search page does them.
     pub page: Timing,

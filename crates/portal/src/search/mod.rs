@@ -157,13 +157,12 @@ pub fn search(index: &SearchIndex, county: &str, q: &str, kind: Option<&ContentK
     Ok(Hits { total: res.total, page, per_page: PER_PAGE, kind: kind.map(|k| k.key), items })
 }
 
-/// How many hits `q` has in each kind (for the filter tabs), in [`KINDS`] order.
+/// How many hits `q` has in each kind (for the filter tabs), in [`KINDS`] order: one
+/// counting pass over the matches.
 pub fn counts(index: &SearchIndex, county: &str, q: &str) -> Result<Vec<(&'static ContentKind, usize)>, AppError> {
-    let counties = counties(county);
-    KINDS
-        .iter()
-        .map(|k| Ok((k, index.search_in(&query(q, vec![k.key.to_string()], 0, 0), &counties).map_err(search_err)?.total)))
-        .collect()
+    let all = KINDS.iter().map(|k| k.key.to_string()).collect();
+    let n = index.count_kinds(&query(q, all, 0, 0), &counties(county)).map_err(search_err)?;
+    Ok(KINDS.iter().zip(n).collect())
 }
 
 #[cfg(test)]
@@ -215,6 +214,8 @@ mod tests {
         assert!(hits.items.iter().all(|h| h.snippet_html.contains("<mark>")));
         let only = search(&index, "410922", "营业执照", kind_by_param("fees"), 1).unwrap();
         assert_eq!(only.items.len(), 1);
+        // A replaced document counts once (the old version is deleted, not counted).
+        index.upsert(&[doc("portal_fee", "4", "410922", "营业执照工本费")]).unwrap();
         let counts = counts(&index, "410922", "营业执照").unwrap();
         let n: Vec<_> = counts.iter().filter(|(_, n)| *n > 0).map(|(k, n)| (k.param, *n)).collect();
         assert_eq!(n, vec![("policies", 1), ("services", 1), ("fees", 1)]);
