@@ -127,7 +127,8 @@ pub async fn run(cfg: &Config, size: &Size, wrk: &str, work_dir: Option<&Path>) 
 
     // (a) The real server, the demo county, a fresh SQLite database.
     let data = temp.path().join("data");
-    let server_cfg = Config { data_dir: data, database_url: String::new(), bind: "127.0.0.1:0".into(), pii_key: String::new(), ..cfg.clone() };
+    let server_cfg =
+        Config { data_dir: data, database_url: String::new(), bind: "127.0.0.1:0".into(), pii_key: String::new(), ..cfg.clone() };
     say("starting the server with the demo county");
     let state = qingfeng::build_state_with(server_cfg, Clock::System, true, qingfeng::DEMO_ACCOUNTS_ONLY).await?;
     let running = qingfeng::start(state, "127.0.0.1:0").await?;
@@ -163,8 +164,10 @@ pub async fn run(cfg: &Config, size: &Size, wrk: &str, work_dir: Option<&Path>) 
     let index_dir = temp.path().join("search");
     let county = cfg.county_code.clone();
     let (docs, rounds) = (size.docs, size.rounds);
-    let search = tokio::task::spawn_blocking(move || qingfeng_portal::search::bench::run(&index_dir, docs, rounds, &county, &|m| eprintln!("· {m}")))
-        .await??;
+    let search = tokio::task::spawn_blocking(move || {
+        qingfeng_portal::search::bench::run(&index_dir, docs, rounds, &county, &|m| eprintln!("· {m}"))
+    })
+    .await??;
 
     let figures = Figures {
         machine: Machine {

@@ -48,8 +48,16 @@ pub async fn load(db: &Db, county: &str, now_ms: i64) -> Result<(), AppError> {
             max_picks: "2".into(),
             ..NewQuestion::default()
         },
-        NewQuestion { kind: "rating".into(), prompt: "您对县内政务服务的总体满意度".into(), required: true, ..NewQuestion::default() },
-        NewQuestion { kind: "text".into(), prompt: "其他意见和建议".into(), required: false, max_chars: "200".into(), ..NewQuestion::default() },
+        NewQuestion {
+            kind: "rating".into(), prompt: "您对县内政务服务的总体满意度".into(), required: true, ..NewQuestion::default()
+        },
+        NewQuestion {
+            kind: "text".into(),
+            prompt: "其他意见和建议".into(),
+            required: false,
+            max_chars: "200".into(),
+            ..NewQuestion::default()
+        },
     ];
     let actor = Actor::System("demo");
     let mut tx = db.begin().await?;

@@ -10,7 +10,13 @@ use super::store::ResponseRow;
 use super::{AnswerRow, Kind, Question, Results, Survey};
 
 /// The workbook's bytes.
-pub fn xlsx(survey: &Survey, questions: &[Question], responses: &[ResponseRow], rows: &[AnswerRow], results: &Results) -> Result<Vec<u8>, AppError> {
+pub fn xlsx(
+    survey: &Survey,
+    questions: &[Question],
+    responses: &[ResponseRow],
+    rows: &[AnswerRow],
+    results: &Results,
+) -> Result<Vec<u8>, AppError> {
     use rust_xlsxwriter::{Format, Workbook, XlsxError};
     let err = |e: XlsxError| AppError::internal(format!("xlsx: {e}"));
     let mut wb = Workbook::new();

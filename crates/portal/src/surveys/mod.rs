@@ -369,9 +369,18 @@ pub fn one_line(s: &str) -> String {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Answer {
     /// 0-based choices (one for single choice).
-    Choices { question_id: i64, picks: Vec<i64> },
-    Rating { question_id: i64, rating: i64 },
-    Text { question_id: i64, text: String },
+    Choices {
+        question_id: i64,
+        picks: Vec<i64>,
+    },
+    Rating {
+        question_id: i64,
+        rating: i64,
+    },
+    Text {
+        question_id: i64,
+        text: String,
+    },
 }
 
 /// A problem with one question's answer: shown next to that question.
@@ -397,7 +406,8 @@ pub fn check_answers(questions: &[Question], sent: &HashMap<String, Vec<String>>
     let mut answers = Vec::new();
     let mut errors = Vec::new();
     for q in questions {
-        let values: Vec<&str> = sent.get(&q.field()).map(|v| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+        let values: Vec<&str> =
+            sent.get(&q.field()).map(|v| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
         match check_one(q, &values) {
             Ok(Some(a)) => answers.push(a),
             Ok(None) => {}
@@ -479,7 +489,11 @@ pub fn normalise_phone(raw: &str) -> Result<String, AppError> {
         && digits.bytes().all(|b| b.is_ascii_digit())
         && digits.as_bytes()[0] == b'1'
         && (b'3'..=b'9').contains(&digits.as_bytes()[1]);
-    if ok { Ok(digits) } else { Err(AppError::bad_request("portal.survey_phone", "请填写 11 位手机号码（实名问卷凭手机号限答一次）")) }
+    if ok {
+        Ok(digits)
+    } else {
+        Err(AppError::bad_request("portal.survey_phone", "请填写 11 位手机号码（实名问卷凭手机号限答一次）"))
+    }
 }
 
 /// A stored answer row (one per pick of a multiple choice).
@@ -638,11 +652,17 @@ mod tests {
         let ok = check_answers(&qs, &sent(&[("q1", "2"), ("q2", "0"), ("q2", "2"), ("q3", "4"), ("q4", "很好")])).unwrap();
         assert_eq!(ok.len(), 4);
         assert_eq!(ok[1], Answer::Choices { question_id: 2, picks: vec![0, 2] });
-        let errs = check_answers(&qs, &sent(&[("q1", "7"), ("q2", "0"), ("q2", "1"), ("q2", "2"), ("q3", "6"), ("q4", "一二三四五六")])).unwrap_err();
+        let errs = check_answers(&qs, &sent(&[("q1", "7"), ("q2", "0"), ("q2", "1"), ("q2", "2"), ("q3", "6"), ("q4", "一二三四五六")]))
+            .unwrap_err();
         let codes: Vec<_> = errs.iter().map(|e| (e.question_id, e.code)).collect();
         assert_eq!(
             codes,
-            vec![(1, "portal.survey_choice"), (2, "portal.survey_too_many"), (3, "portal.survey_rating"), (4, "portal.survey_text_too_long")]
+            vec![
+                (1, "portal.survey_choice"),
+                (2, "portal.survey_too_many"),
+                (3, "portal.survey_rating"),
+                (4, "portal.survey_text_too_long")
+            ]
         );
         let errs = check_answers(&qs, &sent(&[])).unwrap_err();
         assert_eq!(errs.iter().map(|e| e.code).collect::<Vec<_>>(), vec!["portal.survey_required"; 3]);
@@ -681,7 +701,11 @@ mod tests {
 
     #[test]
     fn results_count_share_and_average() {
-        let qs = vec![q(1, Kind::Multiple, true, "甲\n乙\n丙", None, None), q(2, Kind::Rating, true, "", None, None), q(3, Kind::Text, false, "", None, None)];
+        let qs = vec![
+            q(1, Kind::Multiple, true, "甲\n乙\n丙", None, None),
+            q(2, Kind::Rating, true, "", None, None),
+            q(3, Kind::Text, false, "", None, None),
+        ];
         let row = |r, qn, o: Option<i64>, g: Option<i64>, t: Option<&str>| AnswerRow {
             response_id: r,
             question_id: qn,

@@ -179,13 +179,8 @@ pub async fn insert_response(
 ) -> Result<Option<i64>, sqlx::Error> {
     const SQL: &str = "INSERT INTO portal_survey_responses (survey_id, respondent_key, submitted_at, is_demo) VALUES ($1, $2, $3, $4) \
                        RETURNING id";
-    let inserted: Result<i64, sqlx::Error> = on_tx!(tx, |c| sqlx::query_scalar(SQL)
-        .bind(survey_id)
-        .bind(respondent_key)
-        .bind(now_ms)
-        .bind(is_demo)
-        .fetch_one(&mut *c)
-        .await);
+    let inserted: Result<i64, sqlx::Error> =
+        on_tx!(tx, |c| sqlx::query_scalar(SQL).bind(survey_id).bind(respondent_key).bind(now_ms).bind(is_demo).fetch_one(&mut *c).await);
     let id = match inserted {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => return Ok(None),
@@ -213,13 +208,12 @@ pub async fn insert_response(
 
 /// Has this respondent answered the survey?
 pub async fn has_answered(db: &Db, survey_id: i64, respondent_key: &str) -> Result<bool, AppError> {
-    let n: i64 = on_db!(db, |p| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM portal_survey_responses WHERE survey_id = $1 AND respondent_key = $2"
-    )
-    .bind(survey_id)
-    .bind(respondent_key)
-    .fetch_one(p)
-    .await)?;
+    let n: i64 =
+        on_db!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM portal_survey_responses WHERE survey_id = $1 AND respondent_key = $2")
+            .bind(survey_id)
+            .bind(respondent_key)
+            .fetch_one(p)
+            .await)?;
     Ok(n > 0)
 }
 

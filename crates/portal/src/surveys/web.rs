@@ -164,7 +164,8 @@ fn question_views(questions: &[Question], sent: &HashMap<String, Vec<String>>, e
         .enumerate()
         .map(|(i, q)| {
             let values: Vec<&str> = sent.get(&q.field()).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
-            let options = q.option_list().iter().enumerate().map(|(j, o)| (j, o.to_string(), values.contains(&j.to_string().as_str()))).collect();
+            let options =
+                q.option_list().iter().enumerate().map(|(j, o)| (j, o.to_string(), values.contains(&j.to_string().as_str()))).collect();
             let ratings = (1..=5).map(|v| (v, values.contains(&v.to_string().as_str()))).collect();
             let text = if q.kind() == Kind::Text { values.join("\n") } else { String::new() };
             QuestionView {
@@ -362,7 +363,12 @@ fn result_views(res: &Results) -> Vec<ResultView> {
                     &format!("第 {} 题 {}", i + 1, r.prompt),
                     lines
                         .iter()
-                        .map(|o| BarItem { label: o.label.clone(), whole: o.count, part: None, value: format!("{} 人 · {}", o.count, o.share) })
+                        .map(|o| BarItem {
+                            label: o.label.clone(),
+                            whole: o.count,
+                            part: None,
+                            value: format!("{} 人 · {}", o.count, o.share),
+                        })
                         .collect(),
                 )
             });
@@ -405,10 +411,7 @@ async fn public_results(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<St
 async fn results_page(st: &AppState, ctx: &Ctx, survey: Survey, staff: bool) -> Result<Response, AppError> {
     let (_, res) = compute(st, &survey).await?;
     let title = format!("{} · {}", survey.title, ctx.pick("调查结果", "Results"));
-    render_with(
-        &ResultsPage { ctx, title: &title, staff, responses: res.responses, questions: result_views(&res), survey },
-        None,
-    )
+    render_with(&ResultsPage { ctx, title: &title, staff, responses: res.responses, questions: result_views(&res), survey }, None)
 }
 
 // ---------------------------------------------------------------- staff pages
@@ -487,7 +490,8 @@ struct ConsoleList<'a> {
 
 async fn console_list_page(st: &AppState, ctx: &Ctx, form: MetaForm, error: Option<AppError>) -> Result<Response, AppError> {
     let now = st.clock.now_ms();
-    let surveys = store::list(&st.db, &st.cfg.county_code).await?.into_iter().map(|s| (s.availability(now), s)).map(|(a, s)| (s, a)).collect();
+    let surveys =
+        store::list(&st.db, &st.cfg.county_code).await?.into_iter().map(|s| (s.availability(now), s)).map(|(a, s)| (s, a)).collect();
     let page = ConsoleList { ctx, title: ctx.pick("问卷调查管理", "Surveys"), surveys, form, error };
     render_with(&page, page.error.as_ref())
 }
@@ -498,7 +502,13 @@ async fn console_list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, 
     console_list_page(&st, &ctx, form, None).await
 }
 
-fn change<'a>(me: &'a User, actor: &'a qingfeng_platform::audit::Actor, action: &'a str, id: &'a str, detail: serde_json::Value) -> Change<'a> {
+fn change<'a>(
+    me: &'a User,
+    actor: &'a qingfeng_platform::audit::Actor,
+    action: &'a str,
+    id: &'a str,
+    detail: serde_json::Value,
+) -> Change<'a> {
     Change { county_code: &me.county_code, actor, action, entity: "portal_survey", entity_id: id, detail }
 }
 
@@ -594,7 +604,12 @@ fn frozen() -> AppError {
     AppError::conflict("portal.survey_frozen", "问卷已发布，题目和基本信息不能再修改（保证每份答卷回答的是同一组题目）")
 }
 
-async fn console_save(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, Form(f): Form<MetaForm>) -> Result<Response, AppError> {
+async fn console_save(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(raw): Path<String>,
+    Form(f): Form<MetaForm>,
+) -> Result<Response, AppError> {
     let me = ctx.require(&PERM_SURVEYS)?;
     ctx.check_csrf(&f.csrf)?;
     let s = load(&st, &raw).await?;
@@ -610,7 +625,8 @@ async fn console_save(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<Stri
     }
     let actor = actor_of(me);
     let sid = s.id.to_string();
-    let detail = serde_json::json!({"title": meta.title, "identity": meta.identity.key(), "opens_at": meta.opens_at, "closes_at": meta.closes_at});
+    let detail =
+        serde_json::json!({"title": meta.title, "identity": meta.identity.key(), "opens_at": meta.opens_at, "closes_at": meta.closes_at});
     audit::append(&mut tx, now, &change(me, &actor, "portal.survey_edit", &sid, detail)).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/console/portal/surveys/{}?saved=1", s.id)).into_response())
@@ -642,7 +658,8 @@ async fn console_add_question(
     };
     let actor = actor_of(me);
     let sid = s.id.to_string();
-    let detail = serde_json::json!({"question_id": qid, "kind": q.kind.key(), "prompt": q.prompt, "options": q.options, "required": q.required});
+    let detail =
+        serde_json::json!({"question_id": qid, "kind": q.kind.key(), "prompt": q.prompt, "options": q.options, "required": q.required});
     audit::append(&mut tx, now, &change(me, &actor, "portal.survey_question_add", &sid, detail)).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/console/portal/surveys/{}#questions", s.id)).into_response())
@@ -677,7 +694,11 @@ async fn console_question_action(
     };
     if !done {
         drop(tx);
-        let e = if s.is_draft() { AppError::conflict("portal.question_action", "无法执行：题目不存在或已在最前/最后") } else { frozen() };
+        let e = if s.is_draft() {
+            AppError::conflict("portal.question_action", "无法执行：题目不存在或已在最前/最后")
+        } else {
+            frozen()
+        };
         return edit_page(&st, &ctx, s, None, None, Some(e)).await;
     }
     let actor = actor_of(me);
@@ -688,7 +709,12 @@ async fn console_question_action(
     Ok(Redirect::to(&format!("/console/portal/surveys/{}#questions", s.id)).into_response())
 }
 
-async fn console_transition(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, Form(f): Form<ActionForm>) -> Result<Response, AppError> {
+async fn console_transition(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(raw): Path<String>,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, AppError> {
     let me = ctx.require(&PERM_SURVEYS)?;
     ctx.check_csrf(&f.csrf)?;
     let s = load(&st, &raw).await?;
@@ -787,7 +813,12 @@ async fn api_list(State(st): State<AppState>) -> Result<Json<serde_json::Value>,
     let mut items: Vec<SurveyJson> = store::list_public(&st.db, &st.cfg.county_code)
         .await?
         .into_iter()
-        .map(|s| SurveyJson { availability: s.availability(now), results_visible: s.results_visible(now), href: format!("/portal/surveys/{}", s.id), survey: s })
+        .map(|s| SurveyJson {
+            availability: s.availability(now),
+            results_visible: s.results_visible(now),
+            href: format!("/portal/surveys/{}", s.id),
+            survey: s,
+        })
         .collect();
     let rank = |a: Availability| match a {
         Availability::Open => 0,

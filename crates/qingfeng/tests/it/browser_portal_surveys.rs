@@ -60,11 +60,12 @@ async fn a_survey_answered_its_results_and_a_mixed_search_on_a_phone() {
         shot(&b, "survey").await;
         b.find(Locator::Id("survey-submit")).await.unwrap().click().await.unwrap();
         b.wait().for_element(Locator::Id("survey-done")).await.unwrap();
-        let n: i64 = on_db!(&app.db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM portal_survey_responses WHERE survey_id = $1 AND NOT is_demo")
-            .bind(id)
-            .fetch_one(p)
-            .await)
-        .unwrap();
+        let n: i64 =
+            on_db!(&app.db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM portal_survey_responses WHERE survey_id = $1 AND NOT is_demo")
+                .bind(id)
+                .fetch_one(p)
+                .await)
+            .unwrap();
         assert_eq!(n, 1, "{be}");
 
         // Staff close it; its results were chosen to be public.
@@ -112,7 +113,10 @@ async fn a_survey_answered_its_results_and_a_mixed_search_on_a_phone() {
         b.find(Locator::Id("portal-q")).await.unwrap().send_keys("营业执照").await.unwrap();
         b.find(Locator::Id("portal-search")).await.unwrap().click().await.unwrap();
         b.wait().for_element(Locator::Id("search-hits")).await.unwrap();
-        let kinds = b.execute("return [...new Set([...document.querySelectorAll('#search-hits a.pt-hit')].map(a => a.dataset.kind))]", vec![]).await.unwrap();
+        let kinds = b
+            .execute("return [...new Set([...document.querySelectorAll('#search-hits a.pt-hit')].map(a => a.dataset.kind))]", vec![])
+            .await
+            .unwrap();
         let kinds: Vec<&str> = kinds.as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
         for k in ["portal_service", "portal_fee", "portal_news", "policy_article"] {
             assert!(kinds.contains(&k), "{be}: no {k} hit in {kinds:?}");

@@ -73,7 +73,10 @@ async fn the_portal_home_a_policy_search_the_article_and_the_api() {
         let en = app.client();
         assert_eq!(en.get(app.url("/lang/en?next=/portal")).send().await.unwrap().status(), 303);
         let en_home = en.get(app.url("/portal")).send().await.unwrap().text().await.unwrap();
-        assert!(en_home.contains("<span class=\"pt-en\">Negative list</span>") && en_home.matches("Coming soon").count() == 13 - live, "{be}");
+        assert!(
+            en_home.contains("<span class=\"pt-en\">Negative list</span>") && en_home.matches("Coming soon").count() == 13 - live,
+            "{be}"
+        );
         let en_list = en.get(app.url("/portal/policies?level=henan")).send().await.unwrap().text().await.unwrap();
         assert!(en_list.contains(">Henan</a>") && en_list.contains("articles"), "{be}");
 

@@ -122,7 +122,13 @@ async fn a_survey_is_built_published_answered_once_counted_and_exported() {
 
         let single = [("kind", "single"), ("prompt", "您办理的是哪类业务"), ("required", "1"), ("options", "设立登记\n变更登记\n注销登记")];
         assert_eq!(add_question(&app, &staff, id, &single).await.0, 303, "{be}");
-        let multi = [("kind", "multiple"), ("prompt", "您通过哪些渠道办理"), ("required", "1"), ("options", "窗口\n网上\n掌上\n自助机"), ("max_picks", "2")];
+        let multi = [
+            ("kind", "multiple"),
+            ("prompt", "您通过哪些渠道办理"),
+            ("required", "1"),
+            ("options", "窗口\n网上\n掌上\n自助机"),
+            ("max_picks", "2"),
+        ];
         assert_eq!(add_question(&app, &staff, id, &multi).await.0, 303, "{be}");
         assert_eq!(add_question(&app, &staff, id, &[("kind", "rating"), ("prompt", "总体满意度"), ("required", "1")]).await.0, 303);
         assert_eq!(add_question(&app, &staff, id, &[("kind", "text"), ("prompt", "建议"), ("max_chars", "10")]).await.0, 303);
@@ -165,7 +171,12 @@ async fn a_survey_is_built_published_answered_once_counted_and_exported() {
         let (_, page) = text(alice.get(app.url(&format!("/portal/surveys/{id}"))).send().await.unwrap()).await;
         assert!(page.contains("id=\"survey-not-yet\"") && !page.contains("id=\"survey-form\""), "{be}");
         let csrf = extract_csrf(&text(alice.get(app.url("/login")).send().await.unwrap()).await.1).unwrap();
-        let r = alice.post(app.url(&format!("/portal/surveys/{id}"))).form(&[("csrf", csrf.as_str()), (&format!("q{}", qs[0]), "0")]).send().await.unwrap();
+        let r = alice
+            .post(app.url(&format!("/portal/surveys/{id}")))
+            .form(&[("csrf", csrf.as_str()), (&format!("q{}", qs[0]), "0")])
+            .send()
+            .await
+            .unwrap();
         let (s, page) = text(r).await;
         assert!(s == 409 && page.contains("portal.survey_not_open"), "{be}: {s}");
         let (_, list) = text(alice.get(app.url("/portal/surveys")).send().await.unwrap()).await;
@@ -214,7 +225,13 @@ async fn a_survey_is_built_published_answered_once_counted_and_exported() {
         // A forged token is no token.
         let forged = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let csrf_page = forged.get(app.url("/login")).send().await.unwrap();
-        let pre = csrf_page.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string()).collect::<Vec<_>>().join("; ");
+        let pre = csrf_page
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("; ");
         let csrf = extract_csrf(&csrf_page.text().await.unwrap()).unwrap();
         let r = forged
             .post(app.url(&format!("/portal/surveys/{id}")))
@@ -228,7 +245,8 @@ async fn a_survey_is_built_published_answered_once_counted_and_exported() {
 
         // A second person.
         let bob = app.client();
-        let r = answer(&app, &bob, id, &[f(format!("q{}", qs[0]), "2"), f(format!("q{}", qs[1]), "1"), f(format!("q{}", qs[2]), "4")]).await;
+        let r =
+            answer(&app, &bob, id, &[f(format!("q{}", qs[0]), "2"), f(format!("q{}", qs[1]), "1"), f(format!("q{}", qs[2]), "4")]).await;
         assert_eq!(r.status(), 303, "{be}");
 
         // Staff see the numbers; the public does not while the survey is open.
@@ -259,7 +277,13 @@ async fn a_survey_is_built_published_answered_once_counted_and_exported() {
         assert!(matches!(sheet.get((2, 5)), Some(Data::Float(v)) if *v == 5.0), "{be}");
         assert_eq!((cell(3, 3), cell(3, 4), cell(3, 6)), ("注销登记".into(), "网上".into(), String::new()), "{be}");
         let summary = book.worksheet_range("统计").unwrap();
-        assert!(summary.rows().any(|r| r.first().map(|d| d.to_string()) == Some("总体满意度".into()) && r.get(4).map(|d| d.to_string()) == Some("4.5".into())), "{be}");
+        assert!(
+            summary
+                .rows()
+                .any(|r| r.first().map(|d| d.to_string()) == Some("总体满意度".into())
+                    && r.get(4).map(|d| d.to_string()) == Some("4.5".into())),
+            "{be}"
+        );
 
         // After the window: answers refused, the published results are public.
         st.clock.advance(chrono::Duration::days(1));
@@ -267,7 +291,12 @@ async fn a_survey_is_built_published_answered_once_counted_and_exported() {
         let (s, page) = text(carol.get(app.url(&format!("/portal/surveys/{id}"))).send().await.unwrap()).await;
         assert!(s == 200 && page.contains("id=\"survey-ended\"") && page.contains("id=\"survey-results-link\""), "{be}");
         let csrf = extract_csrf(&text(carol.get(app.url("/login")).send().await.unwrap()).await.1).unwrap();
-        let r = carol.post(app.url(&format!("/portal/surveys/{id}"))).form(&[("csrf", csrf.as_str()), (&format!("q{}", qs[0]), "0")]).send().await.unwrap();
+        let r = carol
+            .post(app.url(&format!("/portal/surveys/{id}")))
+            .form(&[("csrf", csrf.as_str()), (&format!("q{}", qs[0]), "0")])
+            .send()
+            .await
+            .unwrap();
         let (s, page) = text(r).await;
         assert!(s == 409 && page.contains("portal.survey_ended"), "{be}: {s}");
         let (s, page) = text(carol.get(app.url(&format!("/portal/surveys/{id}/results"))).send().await.unwrap()).await;
@@ -315,11 +344,12 @@ async fn real_name_surveys_take_one_answer_per_mobile_number_and_keep_only_its_h
         let r = answer(&app, &b, id, &[f(format!("q{q}"), "2"), f("phone".into(), "13900001234")]).await;
         assert_eq!(r.status(), 303, "{be}");
         // Only the keyed hash is stored.
-        let keys: Vec<String> = on_db!(&app.db, |p| sqlx::query_scalar("SELECT respondent_key FROM portal_survey_responses WHERE survey_id = $1 ORDER BY id")
-            .bind(id)
-            .fetch_all(p)
-            .await)
-        .unwrap();
+        let keys: Vec<String> =
+            on_db!(&app.db, |p| sqlx::query_scalar("SELECT respondent_key FROM portal_survey_responses WHERE survey_id = $1 ORDER BY id")
+                .bind(id)
+                .fetch_all(p)
+                .await)
+            .unwrap();
         assert_eq!(keys.len(), 2, "{be}");
         assert!(keys.iter().all(|k| k.starts_with("p:") && k.len() == 66 && !k.contains("1380000")), "{be}: {keys:?}");
         assert_eq!(keys[0], format!("p:{}", app.state().pii.lookup_hash("13800001234")), "{be}");
@@ -400,7 +430,12 @@ async fn the_cross_content_search_covers_every_kind_national_and_county_content_
         let v: Value = c.get(app.url(&format!("/api/v1/portal/search?q={q}"))).send().await.unwrap().json().await.unwrap();
         let total = v["total"].as_u64().unwrap();
         assert!(total > 20, "{be}: {v}");
-        let counts: Vec<(String, u64)> = v["counts"].as_array().unwrap().iter().map(|c| (c["param"].as_str().unwrap().to_string(), c["count"].as_u64().unwrap())).collect();
+        let counts: Vec<(String, u64)> = v["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["param"].as_str().unwrap().to_string(), c["count"].as_u64().unwrap()))
+            .collect();
         assert_eq!(counts.iter().map(|(_, n)| n).sum::<u64>(), total, "{be}");
         assert!(counts.iter().filter(|(p, _)| p != "policies").all(|(_, n)| *n == 1), "{be}: {counts:?}");
         assert_eq!(v["items"][0]["href"].as_str().map(|h| h.starts_with("/portal/")), Some(true), "{be}");
