@@ -502,14 +502,23 @@ async fn console_list(State(st): State<AppState>, ctx: Ctx) -> Result<Response, 
     console_list_page(&st, &ctx, form, None).await
 }
 
-fn change<'a>(
-    me: &'a User,
-    actor: &'a qingfeng_platform::audit::Actor,
-    action: &'a str,
-    id: &'a str,
+/// Record a staff change of survey `id` in the audit chain, commit, and go back to the
+/// survey's page (`then`: `?saved=1`, `#questions`).
+async fn audit_and_commit(
+    mut tx: qingfeng_platform::db::Tx,
+    me: &User,
+    now: i64,
+    action: &str,
+    id: i64,
     detail: serde_json::Value,
-) -> Change<'a> {
-    Change { county_code: &me.county_code, actor, action, entity: "portal_survey", entity_id: id, detail }
+    then: &str,
+) -> Result<Response, AppError> {
+    let actor = actor_of(me);
+    let entity_id = id.to_string();
+    let change = Change { county_code: &me.county_code, actor: &actor, action, entity: "portal_survey", entity_id: &entity_id, detail };
+    audit::append(&mut tx, now, &change).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/console/portal/surveys/{id}{then}")).into_response())
 }
 
 async fn console_create(State(st): State<AppState>, ctx: Ctx, Form(f): Form<MetaForm>) -> Result<Response, AppError> {
@@ -522,11 +531,7 @@ async fn console_create(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Meta
     let now = st.clock.now_ms();
     let mut tx = st.db.begin().await?;
     let id = store::create(&mut tx, &st.cfg.county_code, &meta, false, &me.username, now).await?;
-    let actor = actor_of(me);
-    let sid = id.to_string();
-    audit::append(&mut tx, now, &change(me, &actor, "portal.survey_create", &sid, serde_json::json!({"title": meta.title}))).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/console/portal/surveys/{id}")).into_response())
+    audit_and_commit(tx, me, now, "portal.survey_create", id, serde_json::json!({"title": meta.title}), "").await
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -623,13 +628,9 @@ async fn console_save(
         drop(tx);
         return edit_page(&st, &ctx, s, Some(f), None, Some(frozen())).await;
     }
-    let actor = actor_of(me);
-    let sid = s.id.to_string();
     let detail =
         serde_json::json!({"title": meta.title, "identity": meta.identity.key(), "opens_at": meta.opens_at, "closes_at": meta.closes_at});
-    audit::append(&mut tx, now, &change(me, &actor, "portal.survey_edit", &sid, detail)).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/console/portal/surveys/{}?saved=1", s.id)).into_response())
+    audit_and_commit(tx, me, now, "portal.survey_edit", s.id, detail, "?saved=1").await
 }
 
 async fn console_add_question(
@@ -656,13 +657,9 @@ async fn console_add_question(
         drop(tx);
         return edit_page(&st, &ctx, s, None, Some(f), Some(frozen())).await;
     };
-    let actor = actor_of(me);
-    let sid = s.id.to_string();
     let detail =
         serde_json::json!({"question_id": qid, "kind": q.kind.key(), "prompt": q.prompt, "options": q.options, "required": q.required});
-    audit::append(&mut tx, now, &change(me, &actor, "portal.survey_question_add", &sid, detail)).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/console/portal/surveys/{}#questions", s.id)).into_response())
+    audit_and_commit(tx, me, now, "portal.survey_question_add", s.id, detail, "#questions").await
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -701,12 +698,8 @@ async fn console_question_action(
         };
         return edit_page(&st, &ctx, s, None, None, Some(e)).await;
     }
-    let actor = actor_of(me);
-    let sid = s.id.to_string();
     let action = if f.action == "delete" { "portal.survey_question_delete" } else { "portal.survey_question_move" };
-    audit::append(&mut tx, now, &change(me, &actor, action, &sid, serde_json::json!({"question_id": qid, "action": f.action}))).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/console/portal/surveys/{}#questions", s.id)).into_response())
+    audit_and_commit(tx, me, now, action, s.id, serde_json::json!({"question_id": qid, "action": f.action}), "#questions").await
 }
 
 async fn console_transition(
@@ -764,11 +757,7 @@ async fn console_results_public(
     let now = st.clock.now_ms();
     let mut tx = st.db.begin().await?;
     store::set_results_public(&mut tx, s.id, public, now).await?;
-    let actor = actor_of(me);
-    let sid = s.id.to_string();
-    audit::append(&mut tx, now, &change(me, &actor, "portal.survey_results_public", &sid, serde_json::json!({"public": public}))).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/console/portal/surveys/{}?saved=1", s.id)).into_response())
+    audit_and_commit(tx, me, now, "portal.survey_results_public", s.id, serde_json::json!({"public": public}), "?saved=1").await
 }
 
 async fn console_results(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>) -> Result<Response, AppError> {

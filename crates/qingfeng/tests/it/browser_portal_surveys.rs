@@ -8,18 +8,9 @@
 use fantoccini::{Client, Locator};
 use qingfeng_platform::on_db;
 
-use crate::browser::{browser, screenshot_dir};
+use crate::browser::browser;
+use crate::browser_portal::{fits_the_phone, shot};
 use crate::harness::{PW, TestApp};
-
-async fn shot(b: &Client, name: &str) {
-    let png = b.screenshot().await.unwrap();
-    std::fs::write(screenshot_dir().join(format!("portal-{name}-390x844.png")), png).unwrap();
-}
-
-async fn fits_the_phone(b: &Client, what: &str) {
-    let width = b.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
-    assert!(width.as_i64().unwrap() <= 390, "{what} is {width}px wide on a 390px window");
-}
 
 async fn smallest(b: &Client, css: &str) -> f64 {
     let js = format!("return Math.min(...[...document.querySelectorAll('{css}')].map(t => t.getBoundingClientRect().height))");
