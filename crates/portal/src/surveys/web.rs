@@ -605,6 +605,13 @@ async fn console_edit(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<Stri
     edit_page(&st, &ctx, s, None, None, None).await
 }
 
+/// The staff member sending a form about survey `raw`, and the survey (CSRF checked).
+async fn staff_form<'c>(st: &AppState, ctx: &'c Ctx, csrf: &str, raw: &str) -> Result<(&'c User, Survey), AppError> {
+    let me = ctx.require(&PERM_SURVEYS)?;
+    ctx.check_csrf(csrf)?;
+    Ok((me, load(st, raw).await?))
+}
+
 fn frozen() -> AppError {
     AppError::conflict("portal.survey_frozen", "问卷已发布，题目和基本信息不能再修改（保证每份答卷回答的是同一组题目）")
 }
@@ -615,9 +622,7 @@ async fn console_save(
     Path(raw): Path<String>,
     Form(f): Form<MetaForm>,
 ) -> Result<Response, AppError> {
-    let me = ctx.require(&PERM_SURVEYS)?;
-    ctx.check_csrf(&f.csrf)?;
-    let s = load(&st, &raw).await?;
+    let (me, s) = staff_form(&st, &ctx, &f.csrf, &raw).await?;
     let meta = match f.check() {
         Ok(m) => m,
         Err(e) => return edit_page(&st, &ctx, s, Some(f), None, Some(e)).await,
@@ -639,9 +644,7 @@ async fn console_add_question(
     Path(raw): Path<String>,
     Form(f): Form<QuestionForm>,
 ) -> Result<Response, AppError> {
-    let me = ctx.require(&PERM_SURVEYS)?;
-    ctx.check_csrf(&f.csrf)?;
-    let s = load(&st, &raw).await?;
+    let (me, s) = staff_form(&st, &ctx, &f.csrf, &raw).await?;
     let q = match f.new_question().check() {
         Ok(q) => q,
         Err(e) => return edit_page(&st, &ctx, s, None, Some(f), Some(e)).await,
@@ -677,9 +680,7 @@ async fn console_question_action(
     Path((raw, qraw)): Path<(String, String)>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    let me = ctx.require(&PERM_SURVEYS)?;
-    ctx.check_csrf(&f.csrf)?;
-    let s = load(&st, &raw).await?;
+    let (me, s) = staff_form(&st, &ctx, &f.csrf, &raw).await?;
     let qid = qraw.trim().parse::<i64>().map_err(|_| AppError::not_found("portal.question_not_found", "题目不存在"))?;
     let now = st.clock.now_ms();
     let mut tx = st.db.begin().await?;
@@ -708,9 +709,7 @@ async fn console_transition(
     Path(raw): Path<String>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    let me = ctx.require(&PERM_SURVEYS)?;
-    ctx.check_csrf(&f.csrf)?;
-    let s = load(&st, &raw).await?;
+    let (me, s) = staff_form(&st, &ctx, &f.csrf, &raw).await?;
     let now = st.clock.now_ms();
     let mut tx = st.db.begin().await?;
     if f.action == "publish" && store::question_count(&mut tx, s.id).await? == 0 {
@@ -750,9 +749,7 @@ async fn console_results_public(
     Path(raw): Path<String>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    let me = ctx.require(&PERM_SURVEYS)?;
-    ctx.check_csrf(&f.csrf)?;
-    let s = load(&st, &raw).await?;
+    let (me, s) = staff_form(&st, &ctx, &f.csrf, &raw).await?;
     let public = f.action == "1";
     let now = st.clock.now_ms();
     let mut tx = st.db.begin().await?;
