@@ -23,15 +23,8 @@ pub struct Category {
     pub source: String,
 }
 
-/// 时限 A configured time limit.
-#[derive(Debug, Clone, Serialize)]
-pub struct Limit {
-    pub key: String,
-    pub period: Period,
-    pub zh: String,
-    pub legal_basis: String,
-    pub tag: String,
-}
+use qingfeng_platform::limits::data_lines;
+pub use qingfeng_platform::limits::{Limit, Limits};
 
 /// 分流规则 A routing rule: the first matching row decides.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -68,7 +61,7 @@ impl Route {
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub categories: Vec<Category>,
-    pub limits: Vec<Limit>,
+    pub limits: Limits,
     pub routes: Vec<Route>,
     /// 法院代字 The court's code in case numbers (`豫0922`), from `data/court.csv` [R].
     pub court_code: String,
@@ -89,30 +82,6 @@ pub const LIMIT_KEYS: &[&str] = &[
     "remind_before",
 ];
 
-fn data_lines(text: &str) -> String {
-    text.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n")
-}
-
-fn parse_period(unit: &str, value: &str) -> Result<Period, String> {
-    let n: u32 = value.trim().parse().map_err(|_| format!("期限数值“{value}”不是正整数"))?;
-    match unit.trim() {
-        "natural_days" => Ok(Period::NaturalDays(n)),
-        "working_days" => Ok(Period::WorkingDays(n)),
-        "hours" => Ok(Period::Hours(n)),
-        other => Err(format!("期限单位“{other}”须为 natural_days、working_days 或 hours")),
-    }
-}
-
-#[derive(Deserialize)]
-struct LimitRow {
-    key: String,
-    unit: String,
-    value: String,
-    zh: String,
-    legal_basis: String,
-    tag: String,
-}
-
 impl Rules {
     /// Parse the three files and check them against each other.
     pub fn parse(categories: &str, limits: &str, routing: &str) -> Result<Rules, String> {
@@ -120,17 +89,7 @@ impl Rules {
         for (i, r) in csv::Reader::from_reader(data_lines(categories).as_bytes()).deserialize::<Category>().enumerate() {
             cats.push(r.map_err(|e| format!("categories.csv 第{}行：{e}", i + 2))?);
         }
-        let mut lims = Vec::new();
-        for (i, r) in csv::Reader::from_reader(data_lines(limits).as_bytes()).deserialize::<LimitRow>().enumerate() {
-            let r = r.map_err(|e| format!("limits.csv 第{}行：{e}", i + 2))?;
-            let period = parse_period(&r.unit, &r.value).map_err(|e| format!("limits.csv {}：{e}", r.key))?;
-            lims.push(Limit { key: r.key, period, zh: r.zh, legal_basis: r.legal_basis, tag: r.tag });
-        }
-        for k in LIMIT_KEYS {
-            if !lims.iter().any(|l| l.key == *k) {
-                return Err(format!("limits.csv 缺少时限 {k}"));
-            }
-        }
+        let lims = Limits::parse("limits.csv", limits, LIMIT_KEYS)?;
         let mut routes = Vec::new();
         for (i, r) in csv::Reader::from_reader(data_lines(routing).as_bytes()).deserialize::<Route>().enumerate() {
             let r = r.map_err(|e| format!("routing.csv 第{}行：{e}", i + 2))?;
@@ -174,7 +133,7 @@ impl Rules {
                 // The shipped files are checked by a unit test; should one still be broken,
                 // run with no rules rather than crash, and say so loudly.
                 tracing::error!(error = %e, "mediation rules in crates/mediation/data are invalid");
-                Rules { categories: Vec::new(), limits: Vec::new(), routes: Vec::new(), court_code: String::new() }
+                Rules { categories: Vec::new(), limits: Limits::default(), routes: Vec::new(), court_code: String::new() }
             }
         })
     }
@@ -187,13 +146,9 @@ impl Rules {
         self.category(key).map(|c| c.zh.clone()).unwrap_or_else(|| key.to_string())
     }
 
-    /// The configured limit `key` (one of [`LIMIT_KEYS`]); a fallback of 30 days keeps a
-    /// broken file from stopping the workflow.
+    /// The configured limit `key` (one of [`LIMIT_KEYS`]) with its basis.
     pub fn limit(&self, key: &str) -> (Period, String) {
-        match self.limits.iter().find(|l| l.key == key) {
-            Some(l) => (l.period, format!("{}{}：{}", l.zh, l.period, l.legal_basis)),
-            None => (Period::NaturalDays(30), format!("缺少时限配置 {key}")),
-        }
+        self.limits.limit(key)
     }
 
     /// The first rule matching the case.

@@ -15,7 +15,6 @@ use qingfeng_platform::state::Firing;
 use qingfeng_platform::users::User;
 use qingfeng_platform::web::console::actor_of;
 use qingfeng_platform::{AppError, clock, registry};
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{self, MACHINE};
@@ -53,16 +52,9 @@ impl Env<'_> {
     }
 }
 
-const TRACKING_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-
 /// 查询码 A tracking code: `TJ` and 8 characters without look-alikes (0/O, 1/I).
 pub fn new_tracking_code() -> String {
-    let mut rng = rand::rng();
-    let mut s = String::from("TJ");
-    for _ in 0..8 {
-        s.push(char::from(TRACKING_ALPHABET[rng.random_range(0..TRACKING_ALPHABET.len())]));
-    }
-    s
+    qingfeng_platform::tracking::tracking_code("TJ", 8)
 }
 
 /// A party as typed into a form.

@@ -22,6 +22,7 @@ pub mod error;
 pub mod housekeeping;
 pub mod indexing;
 pub mod jobs;
+pub mod limits;
 pub mod listing;
 pub mod outbox;
 pub mod pii;
@@ -30,6 +31,7 @@ pub mod session;
 pub mod sql;
 pub mod state;
 pub mod testing;
+pub mod tracking;
 pub mod users;
 pub mod web;
 

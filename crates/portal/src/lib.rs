@@ -12,18 +12,23 @@
 //! [`store`] (SQL), [`index`] (search documents), [`highlight`] (safe `<mark>`ing),
 //! [`web`] (pages and the JSON API).
 
+pub mod departments;
 pub mod highlight;
 pub mod index;
 pub mod model;
 pub mod policy;
+pub mod ratings;
 pub mod search;
+pub mod services;
 pub mod store;
 pub mod surveys;
+pub mod tickets;
 pub mod web;
 
 use std::sync::Arc;
 
 use qingfeng_platform::auth::{Permission, Role};
+use qingfeng_platform::jobs::{Every, JobContext, JobError, JobFuture, JobHandler, Recurring};
 use qingfeng_platform::web::{AppState, ConsoleLink, Module};
 
 /// 营商政策维护 Confirm a policy's in-force status (现行有效/已废止) against the
@@ -32,6 +37,49 @@ pub const PERM_POLICIES: Permission = Permission {
     key: "portal.policies",
     zh: "维护营商政策",
     en: "Maintain the policy library",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin],
+};
+
+/// 部门职责维护 Edit a department's public profile: department staff their own
+/// department's, county admins any; recorded in the audit chain.
+pub const PERM_DEPARTMENTS: Permission = Permission {
+    key: "portal.departments",
+    zh: "维护部门职责",
+    en: "Maintain department profiles",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff],
+};
+
+/// 办事指南维护 Create, edit, publish and withdraw service guides: department staff
+/// those their department implements, county admins any; recorded in the audit chain.
+pub const PERM_SERVICES: Permission = Permission {
+    key: "portal.services",
+    zh: "维护办事指南",
+    en: "Maintain service guides",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff],
+};
+
+/// 直通车工单 Receive, dispatch, handle and revisit 小事快办 and 投诉 tickets: the county
+/// office sees all of them, a department those it received or handles.
+pub const PERM_TICKETS: Permission = Permission {
+    key: "portal.tickets",
+    zh: "办理直通车工单",
+    en: "Handle portal tickets",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff, Role::TownshipStaff],
+};
+
+/// 好差评处置 See the ratings of one's department and handle its 差评.
+pub const PERM_RATINGS: Permission = Permission {
+    key: "portal.ratings",
+    zh: "好差评处置",
+    en: "Handle service ratings",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff, Role::TownshipStaff],
+};
+
+/// 好差评公布 Publish a month's scores and ranking (the county business-environment office).
+pub const PERM_RATINGS_PUBLISH: Permission = Permission {
+    key: "portal.ratings.publish",
+    zh: "公布好差评月度结果",
+    en: "Publish monthly rating scores",
     roles: &[Role::SystemAdmin, Role::CountyAdmin],
 };
 
@@ -46,11 +94,23 @@ pub const PERM_SURVEYS: Permission = Permission {
 
 pub mod perms {
     use qingfeng_platform::auth::Permission;
-    pub const ALL: &[Permission] = &[super::PERM_POLICIES, super::PERM_SURVEYS];
+    pub const ALL: &[Permission] = &[
+        super::PERM_POLICIES,
+        super::PERM_DEPARTMENTS,
+        super::PERM_SERVICES,
+        super::PERM_TICKETS,
+        super::PERM_RATINGS,
+        super::PERM_RATINGS_PUBLISH,
+        super::PERM_SURVEYS,
+    ];
 }
 
 const LINKS: &[ConsoleLink] = &[
     ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES },
+    ConsoleLink { href: "/console/portal/departments", zh: "部门职责维护", en: "Department profiles", permission: &PERM_DEPARTMENTS },
+    ConsoleLink { href: "/console/portal/services", zh: "办事指南维护", en: "Service guides", permission: &PERM_SERVICES },
+    ConsoleLink { href: "/console/portal/tickets", zh: "直通车工单", en: "Portal tickets", permission: &PERM_TICKETS },
+    ConsoleLink { href: "/console/portal/ratings", zh: "好差评", en: "Service ratings", permission: &PERM_RATINGS },
     ConsoleLink { href: "/console/portal/surveys", zh: "问卷调查管理", en: "Surveys", permission: &PERM_SURVEYS },
 ];
 
@@ -69,6 +129,35 @@ impl Module for PortalModule {
     }
     fn console_links(&self) -> &'static [ConsoleLink] {
         LINKS
+    }
+    fn jobs(&self) -> Vec<Arc<dyn JobHandler>> {
+        vec![Arc::new(Timers)]
+    }
+    fn recurring(&self, county: &str) -> Vec<Recurring> {
+        vec![Recurring::new(county, Timers::KIND, Every::EveryMinutes(5))]
+    }
+}
+
+/// 计时器 Every five minutes: overdue tickets urged and reported, overdue 差评 reported.
+pub struct Timers;
+
+impl Timers {
+    pub const KIND: &'static str = "portal.tickets.timers";
+}
+
+impl JobHandler for Timers {
+    fn kind(&self) -> &'static str {
+        Self::KIND
+    }
+    fn run<'a>(&'a self, ctx: &'a JobContext, _payload: &'a serde_json::Value) -> JobFuture<'a> {
+        Box::pin(async move {
+            let cal = qingfeng_platform::calendar::load(&ctx.db).await.map_err(|e| JobError::retry(e.message))?;
+            let now = ctx.clock.now_ms();
+            let run = tickets::workflow::run_timers(&ctx.db, &cal, now, &ctx.county_code).await.map_err(|e| JobError::retry(e.message))?;
+            let ratings = ratings::workflow::run_timers(&ctx.db, now, &ctx.county_code).await.map_err(|e| JobError::retry(e.message))?;
+            tracing::info!(?run, ratings, "portal timers");
+            Ok(())
+        })
     }
 }
 

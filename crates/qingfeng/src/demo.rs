@@ -317,6 +317,8 @@ pub async fn load(db: &Db, pii: &Pii, _cfg: &Config, clock: &Clock) -> anyhow::R
             qingfeng_platform::registry::assign_grid_worker(db, &scope, g.id, Some(worker.id), &actor, now).await?;
         }
     }
+    qingfeng_portal::departments::demo::load(db, COUNTY, now).await?;
+    qingfeng_portal::services::demo::load(db, COUNTY, now).await?;
     qingfeng_portal::surveys::demo::load(db, COUNTY, now).await?;
     Ok(())
 }
@@ -329,8 +331,6 @@ async fn org_id(db: &Db, name: &str) -> anyhow::Result<Option<i64>> {
     Ok(page.items.into_iter().find(|o| o.name == name).map(|o| o.id))
 }
 
-/// Synthetic credit records of the demo county (marked 合成演示数据), loaded through
-/// the real import pipeline once, when the credit tables are empty.
 /// A synthetic history of mediation cases (each marked 演示数据), so that the lists and
 /// the figures have something to show; loaded once.
 pub async fn load_mediation(db: &Db, clock: &Clock, cases: u64) -> anyhow::Result<()> {
@@ -343,6 +343,8 @@ pub async fn load_mediation(db: &Db, clock: &Clock, cases: u64) -> anyhow::Resul
     Ok(())
 }
 
+/// Synthetic credit records of the demo county (marked 合成演示数据), loaded through
+/// the real import pipeline once, when the credit tables are empty.
 pub async fn load_credit(db: &Db, pii: &Pii, cfg: &Config, clock: &Clock, records_per_kind: u64) -> anyhow::Result<()> {
     use qingfeng_credit::generate::{GenOptions, write_csv};
     use qingfeng_credit::ingest::{self, Collect};

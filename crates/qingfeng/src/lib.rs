@@ -42,13 +42,15 @@ pub struct DemoVolume {
     pub credit_records: u64,
     /// Synthetic mediation cases (a history over three years, for the figures).
     pub mediation_cases: u64,
+    /// Synthetic portal tickets (小事快办 and 投诉, with their ratings).
+    pub portal_tickets: u64,
 }
 
 /// What `serve --demo` loads: enough to browse, quick to load.
-pub const DEMO_VOLUME: DemoVolume = DemoVolume { credit_records: 2000, mediation_cases: 1500 };
+pub const DEMO_VOLUME: DemoVolume = DemoVolume { credit_records: 2000, mediation_cases: 1500, portal_tickets: 36 };
 
 /// Demo accounts and organisations only (tests that make their own data).
-pub const DEMO_ACCOUNTS_ONLY: DemoVolume = DemoVolume { credit_records: 0, mediation_cases: 0 };
+pub const DEMO_ACCOUNTS_ONLY: DemoVolume = DemoVolume { credit_records: 0, mediation_cases: 0, portal_tickets: 0 };
 
 /// Everything a server needs, ready to serve.
 pub async fn build_state(cfg: Config, clock: Clock, demo: bool) -> anyhow::Result<AppState> {
@@ -64,14 +66,20 @@ pub async fn build_state_with(cfg: Config, clock: Clock, demo: bool, volume: Dem
         demo::load(&db, &pii, &cfg, &clock).await?;
         demo::load_credit(&db, &pii, &cfg, &clock, volume.credit_records).await?;
         demo::load_mediation(&db, &clock, volume.mediation_cases).await?;
+        let cal = calendar::load(&db).await?;
+        qingfeng_portal::tickets::demo::load(&db, &pii, &cal, &cfg.county_code, clock.now_ms(), usize::try_from(volume.portal_tickets)?)
+            .await?;
     }
     let library = load_policies(&db, &clock).await?;
     let cal = calendar::load(&db).await?;
     let search = Arc::new(open_search(&cfg)?);
     if search.doc_count() == 0 || demo {
         reindex(&db, &search, &clock).await?;
-    } else if library.changed() {
-        qingfeng_portal::index::reindex(&db, &search).await?;
+    } else {
+        if library.changed() {
+            qingfeng_portal::index::reindex(&db, &search).await?;
+        }
+        portal_content_reindex(&db, &search).await?;
     }
     Ok(AppState::new(db, cfg, clock, pii, cal, search, modules()))
 }
@@ -93,7 +101,16 @@ pub async fn reindex(db: &Db, index: &SearchIndex, clock: &Clock) -> anyhow::Res
     let credit = qingfeng_credit::index::reindex(db, index, clock.now_ms()).await?;
     load_policies(db, clock).await?;
     let policies = qingfeng_portal::index::reindex(db, index).await?;
-    Ok(registry + credit + policies)
+    let portal = portal_content_reindex(db, index).await?;
+    Ok(registry + credit + policies + portal)
+}
+
+/// The portal content that staff edit in the database (部门职责, 公共服务…): rebuilt at
+/// every start-up (a few hundred documents) and by `qingfeng reindex`.
+pub async fn portal_content_reindex(db: &Db, index: &SearchIndex) -> anyhow::Result<usize> {
+    let departments = qingfeng_portal::departments::index::reindex(db, index).await?;
+    let services = qingfeng_portal::services::index::reindex(db, index).await?;
+    Ok(departments + services)
 }
 
 /// The search index in `DATA_DIR/search` (rebuilt by `qingfeng reindex`).

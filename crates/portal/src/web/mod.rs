@@ -20,6 +20,10 @@ pub fn routes() -> Router<AppState> {
         .merge(policies::routes())
         .merge(api::routes())
         .merge(console::routes())
+        .merge(crate::departments::web::routes())
+        .merge(crate::services::web::routes())
+        .merge(crate::tickets::web::routes())
+        .merge(crate::ratings::web::routes())
         .merge(crate::surveys::web::routes())
         .merge(crate::search::web::routes())
 }

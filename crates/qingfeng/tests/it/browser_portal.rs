@@ -5,17 +5,11 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{browser, screenshot_dir};
+use crate::browser::{browser, fits_the_phone};
 use crate::harness::{PW, TestApp};
 
-pub(crate) async fn shot(b: &Client, name: &str) {
-    let png = b.screenshot().await.unwrap();
-    std::fs::write(screenshot_dir().join(format!("portal-{name}-390x844.png")), png).unwrap();
-}
-
-pub(crate) async fn fits_the_phone(b: &Client, what: &str) {
-    let width = b.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
-    assert!(width.as_i64().unwrap() <= 390, "{what} is {width}px wide on a 390px window");
+async fn shot(b: &Client, name: &str) {
+    crate::browser::shot(b, &format!("portal-{name}")).await;
 }
 
 #[tokio::test]

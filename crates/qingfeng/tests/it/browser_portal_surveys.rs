@@ -8,9 +8,8 @@
 use fantoccini::{Client, Locator};
 use qingfeng_platform::on_db;
 
-use crate::browser::browser;
-use crate::browser_portal::{fits_the_phone, shot};
-use crate::harness::{PW, TestApp};
+use crate::browser::{browser, fits_the_phone, shot};
+use crate::harness::TestApp;
 
 async fn smallest(b: &Client, css: &str) -> f64 {
     let js = format!("return Math.min(...[...document.querySelectorAll('{css}')].map(t => t.getBoundingClientRect().height))");
@@ -48,7 +47,7 @@ async fn a_survey_answered_its_results_and_a_mixed_search_on_a_phone() {
         b.find(Locator::Css("#question-4 textarea")).await.unwrap().send_keys("窗口很方便（浏览器测试）").await.unwrap();
         b.execute("document.getElementById('question-2').scrollIntoView()", vec![]).await.unwrap();
         fits_the_phone(&b, "the survey form").await;
-        shot(&b, "survey").await;
+        shot(&b, "portal-survey").await;
         b.find(Locator::Id("survey-submit")).await.unwrap().click().await.unwrap();
         b.wait().for_element(Locator::Id("survey-done")).await.unwrap();
         let n: i64 =
@@ -60,11 +59,7 @@ async fn a_survey_answered_its_results_and_a_mixed_search_on_a_phone() {
         assert_eq!(n, 1, "{be}");
 
         // Staff close it; its results were chosen to be public.
-        b.goto(&app.url("/login")).await.unwrap();
-        b.find(Locator::Id("username")).await.unwrap().send_keys("county").await.unwrap();
-        b.find(Locator::Id("password")).await.unwrap().send_keys(PW).await.unwrap();
-        b.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
-        b.wait().for_element(Locator::Id("dashboard")).await.unwrap();
+        crate::browser::sign_in(&b, &app, "county").await;
         b.goto(&app.url(&format!("/console/portal/surveys/{id}"))).await.unwrap();
         b.find(Locator::Id("survey-close")).await.unwrap().click().await.unwrap();
         b.wait().for_element(Locator::Id("saved")).await.unwrap();
@@ -79,7 +74,7 @@ async fn a_survey_answered_its_results_and_a_mixed_search_on_a_phone() {
         let value = b.find(Locator::Css("#result-3 .sv-avg")).await.unwrap().text().await.unwrap();
         assert!(value.parse::<f64>().is_ok_and(|v| (1.0..=5.0).contains(&v)), "{be}: {value}");
         fits_the_phone(&b, "the survey results").await;
-        shot(&b, "survey-results").await;
+        shot(&b, "portal-survey-results").await;
 
         // The home's search box: hits of several kinds (documents the other modules will
         // write, put in the index here), each labelled.
@@ -115,7 +110,7 @@ async fn a_survey_answered_its_results_and_a_mixed_search_on_a_phone() {
         assert!(!b.find_all(Locator::Css("#search-hits mark")).await.unwrap().is_empty(), "{be}");
         assert!(smallest(&b, "#search-tabs a").await >= 40.0, "{be}");
         fits_the_phone(&b, "the cross-content search").await;
-        shot(&b, "search").await;
+        shot(&b, "portal-search").await;
         app.stop().await;
     }
 }

@@ -260,7 +260,7 @@ async fn the_demo_county_has_synthetic_credit_records_to_browse() {
         },
         qingfeng_platform::Clock::System,
         true,
-        qingfeng::DemoVolume { credit_records: 300, mediation_cases: 0 },
+        qingfeng::DemoVolume { credit_records: 300, ..qingfeng::DEMO_ACCOUNTS_ONLY },
     )
     .await
     .unwrap();

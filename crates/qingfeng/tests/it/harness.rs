@@ -45,8 +45,9 @@ impl TestApp {
             ..Config::default()
         };
         configure(&mut cfg);
-        let state =
-            qingfeng::build_state_with(cfg, clock, true, qingfeng::DemoVolume { credit_records, mediation_cases: 0 }).await.unwrap();
+        let state = qingfeng::build_state_with(cfg, clock, true, qingfeng::DemoVolume { credit_records, ..qingfeng::DEMO_ACCOUNTS_ONLY })
+            .await
+            .unwrap();
         let running = qingfeng::start(state, "127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", running.addr);
         let db = running.state.db.clone();

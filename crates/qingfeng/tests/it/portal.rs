@@ -52,7 +52,7 @@ async fn the_portal_home_a_policy_search_the_article_and_the_api() {
         };
 
         // The platform home links the portal tile, and the portal home lists the 13
-        // modules in the mini program's order; only 营商政策 is a link, the rest 建设中.
+        // modules in the mini program's order; the built ones are links, the rest 建设中.
         let (s, root) = get("/".into()).await;
         assert_eq!(s, 200);
         assert!(root.contains("href=\"/portal\""), "{be}: portal tile is not live");
