@@ -20,8 +20,10 @@ pub mod index;
 pub mod model;
 pub mod policy;
 pub mod ratings;
+pub mod search;
 pub mod services;
 pub mod store;
+pub mod surveys;
 pub mod tickets;
 pub mod web;
 
@@ -107,6 +109,15 @@ pub const PERM_EXPOSURE: Permission = Permission {
     roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::CreditOfficer],
 };
 
+/// 问卷调查 Build, publish and close surveys, see their results and export the
+/// responses; publishing and closing are recorded in the audit chain.
+pub const PERM_SURVEYS: Permission = Permission {
+    key: "portal.surveys",
+    zh: "管理问卷调查",
+    en: "Manage surveys",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff],
+};
+
 pub mod perms {
     use qingfeng_platform::auth::Permission;
     pub const ALL: &[Permission] = &[
@@ -116,12 +127,10 @@ pub mod perms {
         super::PERM_TICKETS,
         super::PERM_RATINGS,
         super::PERM_RATINGS_PUBLISH,
-        super::PERM_TICKETS,
-        super::PERM_RATINGS,
-        super::PERM_RATINGS_PUBLISH,
         super::PERM_CONTENT_EDIT,
         super::PERM_CONTENT_REVIEW,
         super::PERM_EXPOSURE,
+        super::PERM_SURVEYS,
     ];
 }
 
@@ -134,6 +143,7 @@ const LINKS: &[ConsoleLink] = &[
     ConsoleLink { href: "/console/portal/news", zh: "营商动态与案例", en: "News and cases", permission: &PERM_CONTENT_EDIT },
     ConsoleLink { href: "/console/portal/news/review", zh: "文章审核", en: "Article review", permission: &PERM_CONTENT_REVIEW },
     ConsoleLink { href: "/console/portal/exposure", zh: "曝光台维护", en: "Exposure board", permission: &PERM_EXPOSURE },
+    ConsoleLink { href: "/console/portal/surveys", zh: "问卷调查管理", en: "Surveys", permission: &PERM_SURVEYS },
 ];
 
 /// The module as the server registers it.

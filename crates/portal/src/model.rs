@@ -27,7 +27,7 @@ pub const MODULES: &[PortalModule] = &[
     PortalModule { key: "quick_matters", zh: "小事快办", en: "Quick small matters", glyph: "快", href: Some("/portal/quick/new") },
     PortalModule { key: "complaints", zh: "企业家维权投诉", en: "Complaints", glyph: "诉", href: Some("/portal/complaints/new") },
     PortalModule { key: "ratings", zh: "好差评", en: "Service ratings", glyph: "评", href: Some("/portal/ratings") },
-    PortalModule { key: "surveys", zh: "问卷调查", en: "Surveys", glyph: "问", href: None },
+    PortalModule { key: "surveys", zh: "问卷调查", en: "Surveys", glyph: "问", href: Some("/portal/surveys") },
     PortalModule { key: "cases", zh: "经典案例", en: "Model cases", glyph: "案", href: Some("/portal/cases") },
     PortalModule { key: "exposure", zh: "曝光台", en: "Exposure board", glyph: "曝", href: Some("/portal/exposure") },
 ];

@@ -320,6 +320,7 @@ pub async fn load(db: &Db, pii: &Pii, _cfg: &Config, clock: &Clock) -> anyhow::R
     qingfeng_portal::departments::demo::load(db, COUNTY, now).await?;
     qingfeng_portal::services::demo::load(db, COUNTY, now).await?;
     qingfeng_portal::content::demo::load_all(db, COUNTY, clock).await?;
+    qingfeng_portal::surveys::demo::load(db, COUNTY, now).await?;
     Ok(())
 }
 

@@ -15,6 +15,8 @@ use qingfeng_platform::pii::Pii;
 use qingfeng_platform::users::{self, NewUser};
 use qingfeng_platform::{Clock, Db, calendar, session};
 
+mod bench_portal;
+
 #[derive(Parser)]
 #[command(name = "qingfeng", version, about = "清丰县数字治理平台 · Qingfeng county digital-governance platform")]
 struct Cli {
@@ -225,6 +227,34 @@ enum BenchCmd {
         /// Timed runs of each list query (the figures get a quarter as many, at least 10).
         #[arg(long, default_value_t = 200)]
         runs: usize,
+    },
+    /// 直通车基准 (a) Start the server on loopback with the demo county (a fresh SQLite
+    /// database in the work directory), load it with `wrk` (64 connections) on the portal
+    /// home, a policy search page and a cross-content search page; print requests/s and
+    /// p50/p99 per page (goals: ≥ 2,000 rps, p99 ≤ 50 ms). (b) Build a search index of N
+    /// synthetic portal documents over every kind (marked 合成基准数据, in the work
+    /// directory) and time the cross-content search over realistic Chinese queries
+    /// (goal: p99 ≤ 20 ms). Prints JSON. Never touches the configured database or index.
+    Portal {
+        #[arg(long, default_value_t = 100_000)]
+        docs: usize,
+        /// Seconds of load per page.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 64)]
+        connections: u32,
+        /// wrk threads.
+        #[arg(long, default_value_t = 2)]
+        threads: u32,
+        /// Passes over the query set in the search timing.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+        /// The wrk binary.
+        #[arg(long, default_value = "wrk")]
+        wrk: String,
+        /// Where the database and the index go (default: a temporary directory).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
     },
 }
 
@@ -836,6 +866,10 @@ async fn bench_cmd(cfg: &Config, clock: &Clock, cmd: BenchCmd) -> anyhow::Result
         }
         BenchCmd::Mediation { cases, database, work_dir, runs } => {
             return bench_mediation(cfg, clock, cases, database, work_dir, runs).await;
+        }
+        BenchCmd::Portal { docs, seconds, connections, threads, rounds, wrk, work_dir } => {
+            let size = bench_portal::Size { docs, seconds, connections, threads, rounds };
+            return bench_portal::run(cfg, &size, &wrk, work_dir.as_deref()).await;
         }
     };
     if !(0.0..=1.0).contains(&bad_share) {

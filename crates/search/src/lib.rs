@@ -282,19 +282,52 @@ impl SearchIndex {
     /// text without letters or digits (punctuation, emoji) that is not
     /// literally a tag, yields no hits.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
-        let Some(text_query) = self.text_query(&q.text) else {
+        self.run(q, q.county.as_slice())
+    }
+
+    /// [`Self::search`] over the documents of any of `counties` (`q.county` is not
+    /// used): a county's own content together with national content (county `""`).
+    pub fn search_in(&self, q: &SearchQuery, counties: &[String]) -> Result<SearchResults> {
+        if counties.is_empty() {
             return Ok(SearchResults::default());
+        }
+        self.run(q, counties)
+    }
+
+    /// How many documents of each of `q.kinds` match `q.text` within `counties`, in
+    /// `q.kinds` order — one pass over the matches, for a result page's filter tabs
+    /// (rather than one counting search per kind).
+    pub fn count_kinds(&self, q: &SearchQuery, counties: &[String]) -> Result<Vec<usize>> {
+        let Some(query) = self.filtered_query(q, counties) else {
+            return Ok(vec![0; q.kinds.len()]);
         };
+        let collector = KindCounts { field: self.fields.kind, kinds: q.kinds.clone() };
+        Ok(self.reader.searcher().search(&query, &collector)?)
+    }
+
+    /// The text query of `q` with its kind and county filters, or `None` if the text
+    /// has nothing to search for.
+    fn filtered_query(&self, q: &SearchQuery, counties: &[String]) -> Option<BooleanQuery> {
+        let text_query = self.text_query(&q.text)?;
         let f = self.fields;
         let mut clauses = vec![(Occur::Must, text_query)];
         if !q.kinds.is_empty() {
             let kinds = q.kinds.iter().map(|k| term_query(f.kind, k)).collect();
             clauses.push((Occur::Must, filter(BooleanQuery::union(kinds))));
         }
-        if let Some(county) = &q.county {
-            clauses.push((Occur::Must, filter(term_query(f.county, county))));
+        if !counties.is_empty() {
+            let counties = counties.iter().map(|c| term_query(f.county, c)).collect();
+            clauses.push((Occur::Must, filter(BooleanQuery::union(counties))));
         }
-        let query = BooleanQuery::new(clauses);
+        Some(BooleanQuery::new(clauses))
+    }
+
+    /// Searches `q` restricted to `counties` (no restriction when empty).
+    fn run(&self, q: &SearchQuery, counties: &[String]) -> Result<SearchResults> {
+        let Some(query) = self.filtered_query(q, counties) else {
+            return Ok(SearchResults::default());
+        };
+        let f = self.fields;
 
         let searcher = self.reader.searcher();
         let limit = q.limit.min(MAX_LIMIT);
@@ -414,6 +447,73 @@ fn snippet(body: &str, terms: &[String]) -> String {
         out.push('…');
     }
     out
+}
+
+/// Counts matches per kind: each segment's documents of the wanted kinds are looked up
+/// once from the kind field's postings, then every match is counted under its kind.
+struct KindCounts {
+    field: Field,
+    kinds: Vec<String>,
+}
+
+struct KindCountsSegment {
+    /// The index in `kinds` of each document of the segment (`u16::MAX`: none wanted).
+    kind_of: Vec<u16>,
+    counts: Vec<usize>,
+}
+
+impl tantivy::collector::Collector for KindCounts {
+    type Fruit = Vec<usize>;
+    type Child = KindCountsSegment;
+
+    fn for_segment(&self, _: tantivy::SegmentOrdinal, segment: &tantivy::SegmentReader) -> tantivy::Result<KindCountsSegment> {
+        use tantivy::DocSet as _;
+        let inverted = segment.inverted_index(self.field)?;
+        let mut kind_of = vec![u16::MAX; segment.max_doc() as usize];
+        for (i, kind) in self.kinds.iter().enumerate().take(usize::from(u16::MAX)) {
+            let term = Term::from_field_text(self.field, kind);
+            if let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? {
+                let mut doc = postings.doc();
+                while doc != tantivy::TERMINATED {
+                    if let Some(slot) = kind_of.get_mut(doc as usize) {
+                        *slot = i as u16;
+                    }
+                    doc = postings.advance();
+                }
+            }
+        }
+        Ok(KindCountsSegment { kind_of, counts: vec![0; self.kinds.len()] })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<usize>>) -> tantivy::Result<Vec<usize>> {
+        let mut total = vec![0; self.kinds.len()];
+        for f in fruits {
+            for (t, n) in total.iter_mut().zip(f) {
+                *t += n;
+            }
+        }
+        Ok(total)
+    }
+}
+
+impl tantivy::collector::SegmentCollector for KindCountsSegment {
+    type Fruit = Vec<usize>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _: tantivy::Score) {
+        if let Some(&k) = self.kind_of.get(doc as usize)
+            && let Some(n) = self.counts.get_mut(usize::from(k))
+        {
+            *n += 1;
+        }
+    }
+
+    fn harvest(self) -> Vec<usize> {
+        self.counts
+    }
 }
 
 fn key(kind: &str, id: &str) -> String {

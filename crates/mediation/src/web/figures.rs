@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use qingfeng_platform::AppError;
 use qingfeng_platform::auth::Role;
 use qingfeng_platform::users::User;
+use qingfeng_platform::web::chart::{BarItem, Chart};
 use qingfeng_platform::web::{AppState, Ctx, Form, Query, render_with};
 use serde::Deserialize;
 
@@ -29,10 +30,6 @@ pub fn routes() -> Router<AppState> {
 pub const PAGE_ROWS: usize = 50;
 /// Bars in the per-body chart.
 const CHART_BODIES: usize = 10;
-/// Chart geometry (SVG user units; the chart scales to the screen width).
-const CHART_WIDTH: i64 = 340;
-const BAR_MAX: i64 = 220;
-const ROW_HEIGHT: i64 = 34;
 
 /// One row as the page prints it.
 pub struct RowView {
@@ -73,39 +70,14 @@ impl RowView {
     }
 }
 
-/// One bar of a chart: a light bar for the whole and a dark one for the part.
-pub struct Bar {
-    pub label: String,
-    pub value: String,
-    pub y_text: i64,
-    pub y_bar: i64,
-    pub y_value: i64,
-    pub whole: i64,
-    pub part: i64,
+/// A bar of a whole (light) with its part (dark), and the text after it.
+fn two_tone(label: String, whole: i64, part: i64, value: String) -> BarItem {
+    BarItem { label, whole, part: Some(part), value }
 }
 
-/// A horizontal bar chart.
-pub struct Chart {
-    pub width: i64,
-    pub height: i64,
-    pub bars: Vec<Bar>,
-}
-
-impl Chart {
-    /// Bars of `(label, whole, part, value text)`, scaled to the largest whole.
-    fn new(items: Vec<(String, i64, i64, String)>) -> Chart {
-        let max = items.iter().map(|i| i.1.max(i.2)).max().unwrap_or(0).max(1);
-        let scale = |n: i64| if n <= 0 { 0 } else { (n * BAR_MAX / max).max(1) };
-        let bars = items
-            .into_iter()
-            .enumerate()
-            .map(|(i, (label, whole, part, value))| {
-                let top = i as i64 * ROW_HEIGHT;
-                Bar { label, value, y_text: top + 12, y_bar: top + 17, y_value: top + 26, whole: scale(whole), part: scale(part) }
-            })
-            .collect::<Vec<_>>();
-        Chart { width: CHART_WIDTH, height: bars.len() as i64 * ROW_HEIGHT + 4, bars }
-    }
+/// A single dark bar and the text after it.
+fn single(label: String, whole: i64, value: String) -> BarItem {
+    BarItem { label, whole, part: None, value }
 }
 
 /// A year of court intake as printed.
@@ -172,43 +144,45 @@ pub fn render_page<'a>(
 ) -> FiguresPage<'a> {
     let t = &f.total;
     let chart_townships = Chart::new(
+        "chart-townships",
+        ctx.pick("各乡镇化解率", "Resolution by township"),
         f.townships
             .iter()
             .map(|r| {
                 let c = &r.counts;
-                (format!("{} {}件", r.name, c.registered), c.registered, c.agreed, format!("化解率 {}", pct(c.resolution_rate())))
+                two_tone(format!("{} {}件", r.name, c.registered), c.registered, c.agreed, format!("化解率 {}", pct(c.resolution_rate())))
             })
             .collect(),
     );
     let chart_bodies = Chart::new(
+        "chart-bodies",
+        ctx.pick("各调解组织化解率", "Resolution by body"),
         f.bodies
             .iter()
             .filter(|r| r.counts.registered > 0)
             .take(CHART_BODIES)
             .map(|r| {
                 let c = &r.counts;
-                (format!("{} {}件", r.name, c.registered), c.registered, c.agreed, format!("化解率 {}", pct(c.resolution_rate())))
+                two_tone(format!("{} {}件", r.name, c.registered), c.registered, c.agreed, format!("化解率 {}", pct(c.resolution_rate())))
             })
             .collect(),
     );
     let court_year = f.court_for_year().map(|c| (c.intake.civil_cases, signed_pct(c.change)));
     let mut years_items = Vec::new();
     if let Some(y) = f.period.year() {
-        years_items.push((format!("{}年进入诉讼", y - 1), t.litigation_prev, 0, t.litigation_prev.to_string()));
-        years_items.push((
+        years_items.push(single(format!("{}年进入诉讼", y - 1), t.litigation_prev, t.litigation_prev.to_string()));
+        years_items.push(single(
             format!("{y}年进入诉讼"),
             t.litigation,
-            0,
             format!("{} 同比 {}", t.litigation, signed_pct(t.litigation_change())),
         ));
         if let Some(c) = f.court_for_year() {
             if let Some(p) = c.prev {
-                years_items.push((format!("{}年法院民事收案", y - 1), p, 0, p.to_string()));
+                years_items.push(single(format!("{}年法院民事收案", y - 1), p, p.to_string()));
             }
-            years_items.push((
+            years_items.push(single(
                 format!("{y}年法院民事收案"),
                 c.intake.civil_cases,
-                0,
                 format!("{} 同比 {}", c.intake.civil_cases, signed_pct(c.change)),
             ));
         }
@@ -234,7 +208,7 @@ pub fn render_page<'a>(
         workers_total: f.workers.len(),
         chart_townships,
         chart_bodies,
-        chart_years: Chart::new(years_items),
+        chart_years: Chart::new("chart-years", ctx.pick("进入诉讼同比", "Litigation year on year"), years_items),
         years,
         court: f
             .court

@@ -3,6 +3,7 @@
 //! pages. Modules plug in through [`Module`].
 
 pub mod api;
+pub mod chart;
 pub mod console;
 pub mod i18n;
 pub mod pages;

@@ -21,9 +21,8 @@ struct Home<'a> {
     modules: &'static [PortalModule],
 }
 
-/// The home. Its search box searches the policy library for now; news, cases, the
-/// published lists, public services and department duties join the same search as
-/// their modules are built (each puts its documents in the shared index).
+/// The home. Its search box goes to the cross-content search (`/portal/search`), which
+/// covers every kind of portal content in the shared index.
 async fn home(ctx: Ctx) -> Result<Response, AppError> {
     render_with(&Home { ctx: &ctx, title: ctx.pick("营商环境直通车", "Business express"), modules: MODULES }, None)
 }

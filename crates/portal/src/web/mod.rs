@@ -27,6 +27,8 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::content::web::routes())
         .merge(crate::content::console::routes())
         .merge(crate::exposure::web::routes())
+        .merge(crate::surveys::web::routes())
+        .merge(crate::search::web::routes())
 }
 
 /// The query string of a policy search or listing, as typed (checked by [`Self::check`]

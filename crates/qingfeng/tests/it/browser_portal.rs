@@ -1,6 +1,6 @@
 //! 营商环境直通车 in real Chromium on a 390×844 phone window: the portal home, a policy
 //! searched from the home box, a hit tapped, the article reached and marked. Screenshots
-//! go to `target/screenshots/portal-*-390x844.png` (home, search, article,
+//! go to `target/screenshots/portal-*-390x844.png` (home, search-policies, article,
 //! policies, policy, console-status).
 
 use fantoccini::{Client, Locator};
@@ -32,12 +32,13 @@ async fn a_policy_search_to_an_article() {
 
     b.find(Locator::Id("portal-q")).await.unwrap().send_keys("中小企业 款项").await.unwrap();
     b.find(Locator::Id("portal-search")).await.unwrap().click().await.unwrap();
-    b.wait().for_element(Locator::Id("policy-hits")).await.unwrap();
-    let first = b.find(Locator::Css("#policy-hits a.pt-hit")).await.unwrap();
-    assert!(first.text().await.unwrap().starts_with("保障中小企业款项支付条例 第"));
-    assert!(!b.find_all(Locator::Css("#policy-hits a.pt-hit mark")).await.unwrap().is_empty(), "no highlighted words");
+    // The home's box searches every kind of content; only policies exist here.
+    b.wait().for_element(Locator::Id("search-hits")).await.unwrap();
+    let first = b.find(Locator::Css("#search-hits a.pt-hit")).await.unwrap();
+    assert!(first.find(Locator::Css("strong")).await.unwrap().text().await.unwrap().starts_with("保障中小企业款项支付条例 第"));
+    assert!(!b.find_all(Locator::Css("#search-hits a.pt-hit mark")).await.unwrap().is_empty(), "no highlighted words");
     fits_the_phone(&b, "the search results").await;
-    shot(&b, "search").await;
+    shot(&b, "search-policies").await;
 
     let href = first.attr("href").await.unwrap().unwrap();
     let anchor = href.split_once('#').unwrap().1.to_string();
