@@ -336,9 +336,7 @@ impl Table {
                 }
                 if !bad.is_empty() {
                     return Some(Err(Unreadable {
-                        line,
-                        message: format!("单元格有公式错误：{}", bad.join("、")),
-                        original: cells,
+                        line, message: format!("单元格有公式错误：{}", bad.join("、")), original: cells
                     }));
                 }
                 return Some(Ok(Line { line, cells }));
@@ -382,11 +380,9 @@ mod tests {
     fn gbk_utf8_and_bom_read_the_same() {
         let text = "事项名称,部门\n重要工业产品生产许可证核发,河南省市场监督管理局\n\"带,逗号\",乙\n";
         let (gbk, _, _) = GBK.encode(text);
-        for (bytes, enc) in [
-            (text.as_bytes().to_vec(), "UTF-8"),
-            (gbk.into_owned(), "GBK"),
-            ([&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(), "UTF-8"),
-        ] {
+        for (bytes, enc) in
+            [(text.as_bytes().to_vec(), "UTF-8"), (gbk.into_owned(), "GBK"), ([&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(), "UTF-8")]
+        {
             let (t, rows) = read(bytes, "a.csv").unwrap();
             assert_eq!(t.header, vec!["事项名称", "部门"]);
             assert_eq!((t.encoding, t.format), (enc, TableFormat::Csv));

@@ -14,6 +14,7 @@
 
 pub mod highlight;
 pub mod index;
+pub mod lists;
 pub mod model;
 pub mod policy;
 pub mod store;
@@ -33,13 +34,32 @@ pub const PERM_POLICIES: Permission = Permission {
     roles: &[Role::SystemAdmin, Role::CountyAdmin],
 };
 
+/// 清单管理 Import the 市场准入负面清单, 权责清单 and 收费清单 as new versions, switch the
+/// current version, keep the checker's keywords and the power types.
+pub const PERM_LISTS: Permission = Permission {
+    key: "portal.lists",
+    zh: "管理公开清单（负面清单、权责清单、收费清单）",
+    en: "Manage the published lists",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin],
+};
+
+/// 清单查看 See the lists' imports and versions (department staff check their own).
+pub const PERM_LISTS_VIEW: Permission = Permission {
+    key: "portal.lists.view",
+    zh: "查看公开清单的导入与版本",
+    en: "View the published lists' imports",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff],
+};
+
 pub mod perms {
     use qingfeng_platform::auth::Permission;
-    pub const ALL: &[Permission] = &[super::PERM_POLICIES];
+    pub const ALL: &[Permission] = &[super::PERM_POLICIES, super::PERM_LISTS, super::PERM_LISTS_VIEW];
 }
 
-const LINKS: &[ConsoleLink] =
-    &[ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES }];
+const LINKS: &[ConsoleLink] = &[
+    ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES },
+    ConsoleLink { href: "/console/portal/lists", zh: "清单管理", en: "Published lists", permission: &PERM_LISTS_VIEW },
+];
 
 /// The module as the server registers it.
 pub struct PortalModule;

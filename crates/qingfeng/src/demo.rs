@@ -317,6 +317,7 @@ pub async fn load(db: &Db, pii: &Pii, _cfg: &Config, clock: &Clock) -> anyhow::R
             qingfeng_platform::registry::assign_grid_worker(db, &scope, g.id, Some(worker.id), &actor, now).await?;
         }
     }
+    qingfeng_portal::lists::demo::load(db, COUNTY, now).await?;
     Ok(())
 }
 

@@ -70,8 +70,11 @@ pub async fn build_state_with(cfg: Config, clock: Clock, demo: bool, volume: Dem
     let search = Arc::new(open_search(&cfg)?);
     if search.doc_count() == 0 || demo {
         reindex(&db, &search, &clock).await?;
-    } else if library.changed() {
-        qingfeng_portal::index::reindex(&db, &search).await?;
+    } else {
+        if library.changed() {
+            qingfeng_portal::index::reindex(&db, &search).await?;
+        }
+        qingfeng_portal::lists::index::reindex(&db, &search).await?;
     }
     Ok(AppState::new(db, cfg, clock, pii, cal, search, modules()))
 }
@@ -93,7 +96,8 @@ pub async fn reindex(db: &Db, index: &SearchIndex, clock: &Clock) -> anyhow::Res
     let credit = qingfeng_credit::index::reindex(db, index, clock.now_ms()).await?;
     load_policies(db, clock).await?;
     let policies = qingfeng_portal::index::reindex(db, index).await?;
-    Ok(registry + credit + policies)
+    let lists = qingfeng_portal::lists::index::reindex(db, index).await?;
+    Ok(registry + credit + policies + lists)
 }
 
 /// The search index in `DATA_DIR/search` (rebuilt by `qingfeng reindex`).

@@ -78,16 +78,17 @@ pub struct Rows {
 enum Inner {
     /// CSV or a workbook: the platform's table reader.
     Table(Table),
-    Json { lines: std::io::Lines<BufReader<Box<dyn Read + Send>>>, line: u64 },
+    Json {
+        lines: std::io::Lines<BufReader<Box<dyn Read + Send>>>,
+        line: u64,
+    },
 }
 
 /// Open `input` (the whole byte stream of a file) as rows of `kind`. A ZIP archive is
 /// read as a workbook whatever `format` says.
 pub fn open(kind: impl Into<ImportKind>, format: Format, input: Box<dyn Read + Send>) -> Result<Rows, HeaderError> {
     let kind = kind.into();
-    let source = tabular::source(input, |head| {
-        format == Format::Xlsx || (format == Format::Csv && looks_like_workbook(head))
-    })?;
+    let source = tabular::source(input, |head| format == Format::Xlsx || (format == Format::Csv && looks_like_workbook(head)))?;
     match (format, source) {
         (Format::JsonLines, Source::Text { text, encoding }) => {
             let codes: Vec<String> = fields(kind).iter().map(|f| f.code.clone()).collect();

@@ -15,7 +15,12 @@ use crate::index::{MAX_PAGE, MAX_QUERY_CHARS};
 use crate::model::Level;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(home::routes()).merge(policies::routes()).merge(api::routes()).merge(console::routes())
+    Router::new()
+        .merge(home::routes())
+        .merge(policies::routes())
+        .merge(api::routes())
+        .merge(console::routes())
+        .merge(crate::lists::web::routes().merge(crate::lists::console::routes()).merge(crate::lists::api::routes()))
 }
 
 /// The query string of a policy search or listing, as typed (checked by [`Self::check`]

@@ -18,4 +18,5 @@ mod mediation_exchange;
 mod mediation_figures;
 mod ops;
 mod portal;
+mod portal_lists;
 mod scope;

@@ -65,14 +65,20 @@ async fn the_portal_home_a_policy_search_the_article_and_the_api() {
                 .unwrap_or_else(|| panic!("{be}: {name} missing or out of order"));
             at += pos;
         }
-        assert_eq!(home.matches("建设中").count(), 12, "{be}");
-        assert_eq!(home.matches("class=\"pt-tile\" href=").count(), 1, "{be}");
+        // The modules built so far are links; the rest say 建设中.
+        let built = qingfeng_portal::model::MODULES.iter().filter(|m| m.href.is_some()).count();
+        assert!(built >= 1);
+        assert_eq!(home.matches("建设中").count(), 13 - built, "{be}");
+        assert_eq!(home.matches("class=\"pt-tile\" href=").count(), built, "{be}");
         assert!(home.contains("href=\"/portal/policies\""));
         assert!(home.contains("id=\"portal-q\""));
         let en = app.client();
         assert_eq!(en.get(app.url("/lang/en?next=/portal")).send().await.unwrap().status(), 303);
         let en_home = en.get(app.url("/portal")).send().await.unwrap().text().await.unwrap();
-        assert!(en_home.contains("<span class=\"pt-en\">Negative list</span>") && en_home.matches("Coming soon").count() == 12, "{be}");
+        assert!(
+            en_home.contains("<span class=\"pt-en\">Negative list</span>") && en_home.matches("Coming soon").count() == 13 - built,
+            "{be}"
+        );
         let en_list = en.get(app.url("/portal/policies?level=henan")).send().await.unwrap().text().await.unwrap();
         assert!(en_list.contains(">Henan</a>") && en_list.contains("articles"), "{be}");
 
