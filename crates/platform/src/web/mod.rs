@@ -6,6 +6,7 @@ pub mod api;
 pub mod console;
 pub mod i18n;
 pub mod pages;
+pub mod upload;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};

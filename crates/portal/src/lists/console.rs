@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use qingfeng_platform::AppError;
 use qingfeng_platform::audit::{self, Change};
 use qingfeng_platform::web::console::actor_of;
-use qingfeng_platform::web::{AppState, Ctx, Form, render_with};
+use qingfeng_platform::web::{AppState, Ctx, Form, render_with, upload};
 use serde::Deserialize;
 
 use super::import::{self, Meta, Reject};
@@ -77,48 +77,6 @@ async fn overview(State(st): State<AppState>, ctx: Ctx) -> Result<Response, AppE
     overview_page(&st, &ctx, None).await
 }
 
-/// The upload form, as sent.
-#[derive(Debug, Default)]
-struct Upload {
-    csrf: String,
-    kind: String,
-    edition: String,
-    title: String,
-    doc_number: String,
-    official_count: String,
-    source: String,
-    make_current: bool,
-    file_name: String,
-    bytes: Vec<u8>,
-}
-
-async fn read_form(mut mp: Multipart) -> Result<Upload, AppError> {
-    let bad =
-        |e: axum::extract::multipart::MultipartError| AppError::bad_request("request.form", format!("上传内容有误（{}）", e.body_text()));
-    let mut up = Upload::default();
-    while let Some(field) = mp.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            up.file_name = field.file_name().unwrap_or("").to_string();
-            up.bytes = field.bytes().await.map_err(bad)?.to_vec();
-            continue;
-        }
-        let text = field.text().await.map_err(bad)?;
-        match name.as_str() {
-            "csrf" => up.csrf = text,
-            "kind" => up.kind = text,
-            "edition" => up.edition = text,
-            "title" => up.title = text,
-            "doc_number" => up.doc_number = text,
-            "official_count" => up.official_count = text,
-            "source" => up.source = text,
-            "make_current" => up.make_current = !text.is_empty(),
-            _ => {}
-        }
-    }
-    Ok(up)
-}
-
 /// The kind of a form or CLI argument.
 pub fn parse_kind(raw: &str) -> Result<ListKind, AppError> {
     ListKind::from_key(raw).ok_or_else(|| {
@@ -160,14 +118,21 @@ pub fn meta_from(
 async fn upload(State(st): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Response, AppError> {
     let user = ctx.require(&PERM_LISTS)?;
     let result = async {
-        let up = read_form(mp).await?;
-        ctx.check_csrf(&up.csrf)?;
-        let kind = parse_kind(&up.kind)?;
+        let up = upload::read(mp).await?;
+        ctx.check_csrf(up.field("csrf"))?;
+        let kind = parse_kind(up.field("kind"))?;
         if up.bytes.is_empty() {
             return Err(AppError::bad_request("portal.list_file_empty", "请选择要导入的文件（CSV 或 .xlsx）"));
         }
-        let mut meta = meta_from(kind, &up.edition, &up.title, &up.doc_number, &up.official_count, &up.source)?;
-        meta.make_current = up.make_current;
+        let mut meta = meta_from(
+            kind,
+            up.field("edition"),
+            up.field("title"),
+            up.field("doc_number"),
+            up.field("official_count"),
+            up.field("source"),
+        )?;
+        meta.make_current = up.checked("make_current");
         let sum = import::run(
             &st.db,
             &st.cfg.county_code,
@@ -235,6 +200,20 @@ struct CsrfForm {
     keywords: String,
 }
 
+/// Write a staff change to the audit chain inside `tx`.
+async fn record(
+    tx: &mut qingfeng_platform::db::Tx,
+    now_ms: i64,
+    me: &qingfeng_platform::users::User,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    detail: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let change = Change { county_code: &me.county_code, actor: &actor_of(me), action, entity, entity_id, detail };
+    audit::append(tx, now_ms, &change).await.map(|_| ())
+}
+
 /// 设为现行版本
 async fn set_current(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, Form(f): Form<CsrfForm>) -> Result<Response, AppError> {
     let me = ctx.require(&PERM_LISTS)?;
@@ -246,17 +225,14 @@ async fn set_current(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<Strin
     let now = st.clock.now_ms();
     let mut tx = st.db.begin().await?;
     store::make_current(&mut tx, &v.county_code, kind, id).await?;
-    audit::append(
+    record(
         &mut tx,
         now,
-        &Change {
-            county_code: &me.county_code,
-            actor: &actor_of(me),
-            action: "portal.list_current",
-            entity: "portal_list_version",
-            entity_id: &id.to_string(),
-            detail: serde_json::json!({"kind": kind.key(), "title": v.title}),
-        },
+        me,
+        "portal.list_current",
+        "portal_list_version",
+        &id.to_string(),
+        serde_json::json!({"kind": kind.key(), "title": v.title}),
     )
     .await?;
     tx.commit().await?;
@@ -281,19 +257,8 @@ async fn add_power_type(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Csrf
     }
     let mut tx = st.db.begin().await?;
     if store::add_power_type(&mut tx, &name).await? {
-        audit::append(
-            &mut tx,
-            st.clock.now_ms(),
-            &Change {
-                county_code: &me.county_code,
-                actor: &actor_of(me),
-                action: "portal.power_type_add",
-                entity: "portal_power_type",
-                entity_id: &name,
-                detail: serde_json::json!({"name": name}),
-            },
-        )
-        .await?;
+        record(&mut tx, st.clock.now_ms(), me, "portal.power_type_add", "portal_power_type", &name, serde_json::json!({"name": name}))
+            .await?;
     }
     tx.commit().await?;
     Ok(Redirect::to("/console/portal/lists").into_response())
@@ -357,17 +322,14 @@ async fn save_item(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>
     let keywords = normalize_tags(&f.keywords);
     let mut tx = st.db.begin().await?;
     store::set_keywords(&mut tx, item.id, &keywords).await?;
-    audit::append(
+    record(
         &mut tx,
         st.clock.now_ms(),
-        &Change {
-            county_code: &me.county_code,
-            actor: &actor_of(me),
-            action: "portal.negative_keywords",
-            entity: "portal_negative_item",
-            entity_id: &item.id.to_string(),
-            detail: serde_json::json!({"old": item.keywords, "new": keywords}),
-        },
+        me,
+        "portal.negative_keywords",
+        "portal_negative_item",
+        &item.id.to_string(),
+        serde_json::json!({"old": item.keywords, "new": keywords}),
     )
     .await?;
     tx.commit().await?;

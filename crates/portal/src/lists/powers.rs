@@ -57,7 +57,7 @@ pub fn check_row(cells: &mut Cells<'_>, types: &[String], seen: &mut Seen) -> Op
     let name = cells.text("name");
     let sub_item = cells.text("sub_item");
     let power_type = cells.text("power_type");
-    if !power_type.is_empty() && !types.iter().any(|t| *t == power_type) {
+    if !power_type.is_empty() && !types.contains(&power_type) {
         cells
             .problem("power_type", format!("权力类型“{power_type}”不在类型表中（可选：{}；新类型请先在清单管理中添加）", types.join("、")));
     }

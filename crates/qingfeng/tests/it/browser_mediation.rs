@@ -8,30 +8,12 @@ use chrono::TimeZone;
 use fantoccini::{Client, Locator};
 use qingfeng_platform::Clock;
 
-use crate::browser::{browser, screenshot_dir};
-use crate::harness::{PW, TestApp};
+use crate::browser::{browser, fits_the_phone, screenshot_dir, sign_in};
+use crate::harness::TestApp;
 
 async fn shot(b: &Client, name: &str) {
     let png = b.screenshot().await.unwrap();
     std::fs::write(screenshot_dir().join(format!("mediation-{name}-390x844.png")), png).unwrap();
-}
-
-async fn fits_the_phone(b: &Client, what: &str) {
-    let width = b.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
-    assert!(width.as_i64().unwrap() <= 390, "{what} is {width}px wide on a 390px window");
-}
-
-async fn sign_in(b: &Client, app: &TestApp, user: &str) {
-    b.goto(&app.url("/login")).await.unwrap();
-    if b.find(Locator::Css("form[action='/logout'] button")).await.is_ok() {
-        b.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
-        b.wait().for_element(Locator::Css("section.hero")).await.unwrap();
-        b.goto(&app.url("/login")).await.unwrap();
-    }
-    b.find(Locator::Id("username")).await.unwrap().send_keys(user).await.unwrap();
-    b.find(Locator::Id("password")).await.unwrap().send_keys(PW).await.unwrap();
-    b.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
-    b.wait().for_element(Locator::Id("dashboard")).await.unwrap();
 }
 
 /// Fill the report form (category, village, summary, applicant) and send it; returns the

@@ -5,17 +5,12 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{browser, screenshot_dir};
+use crate::browser::{browser, fits_the_phone, screenshot_dir};
 use crate::harness::{PW, TestApp};
 
 async fn shot(b: &Client, name: &str) {
     let png = b.screenshot().await.unwrap();
     std::fs::write(screenshot_dir().join(format!("portal-{name}-390x844.png")), png).unwrap();
-}
-
-async fn fits_the_phone(b: &Client, what: &str) {
-    let width = b.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
-    assert!(width.as_i64().unwrap() <= 390, "{what} is {width}px wide on a 390px window");
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod browser_mediation;
 mod browser_portal;
+mod browser_portal_lists;
 mod cli;
 mod credit;
 mod credit_public;

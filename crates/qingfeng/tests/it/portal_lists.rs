@@ -306,3 +306,38 @@ async fn staff_keep_the_checker_keywords() {
         app.stop().await;
     }
 }
+
+/// `qingfeng portal import-list`: the same pipeline from the command line, the counts on
+/// stdout, each rejected row on stderr, the rejects as CSV, exit 1 when nothing is stored.
+#[test]
+fn the_command_line_imports_a_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_qingfeng"))
+            .env_remove("QINGFENG_DATABASE_URL")
+            .env("QINGFENG_DATA_DIR", dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let bad = dir.path().join("fees-bad.csv");
+    std::fs::write(&bad, "部门,项目名称,政策依据\n教育,测试收费,测试依据\n教育,,测试依据\n").unwrap();
+    let rejects = dir.path().join("rejects.csv");
+    let (code, out, err) = run(&["portal", "import-list", "--kind", "fees", bad.to_str().unwrap(), "--rejects", rejects.to_str().unwrap()]);
+    assert_eq!((code, out.trim()), (1, "read=2 accepted=1 rejected=1 version=-"), "{err}");
+    assert!(err.contains("第3行\t项目名称\t项目名称不能为空"), "{err}");
+    let csv = std::fs::read_to_string(&rejects).unwrap();
+    assert_eq!(csv, "\u{feff}行号,列,原因,部门,项目名称,政策依据\n3,项目名称,项目名称不能为空,教育,,测试依据\n");
+    let good = dir.path().join("fees.csv");
+    std::fs::write(&good, "部门,项目名称,政策依据\n教育,测试收费,测试依据\n").unwrap();
+    let (code, out, err) = run(&["portal", "import-list", "--kind", "fees", good.to_str().unwrap(), "--title", "测试收费清单"]);
+    assert_eq!((code, out.trim()), (0, "read=1 accepted=1 rejected=0 version=1"), "{err}");
+    let (code, _, err) = run(&["portal", "import-list", "--kind", "bogus", good.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("portal.list_kind") && err.contains("请选择清单类别"), "{err}");
+}
