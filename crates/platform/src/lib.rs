@@ -8,6 +8,8 @@
 //!   tokens, personal-data encryption.
 //! - [`audit`]: the hash-chained audit log; [`state`]: the state-machine helper that
 //!   writes every transition to it.
+//! - [`tabular`]: the one CSV/xlsx reader (encoding detection, cells as text, line
+//!   numbers) every import uses.
 //! - [`web`]: the web shell (layout, i18n, login, console, errors, security headers).
 
 pub mod attachments;
@@ -30,6 +32,7 @@ pub mod registry;
 pub mod session;
 pub mod sql;
 pub mod state;
+pub mod tabular;
 pub mod testing;
 pub mod tracking;
 pub mod users;

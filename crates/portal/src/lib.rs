@@ -17,6 +17,7 @@ pub mod departments;
 pub mod exposure;
 pub mod highlight;
 pub mod index;
+pub mod lists;
 pub mod model;
 pub mod policy;
 pub mod ratings;
@@ -118,6 +119,23 @@ pub const PERM_SURVEYS: Permission = Permission {
     roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff],
 };
 
+/// 清单管理 Import the 市场准入负面清单, 权责清单 and 收费清单 as new versions, switch the
+/// current version, keep the checker's keywords and the power types.
+pub const PERM_LISTS: Permission = Permission {
+    key: "portal.lists",
+    zh: "管理公开清单（负面清单、权责清单、收费清单）",
+    en: "Manage the published lists",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin],
+};
+
+/// 清单查看 See the lists' imports and versions (department staff check their own).
+pub const PERM_LISTS_VIEW: Permission = Permission {
+    key: "portal.lists.view",
+    zh: "查看公开清单的导入与版本",
+    en: "View the published lists' imports",
+    roles: &[Role::SystemAdmin, Role::CountyAdmin, Role::DeptStaff],
+};
+
 pub mod perms {
     use qingfeng_platform::auth::Permission;
     pub const ALL: &[Permission] = &[
@@ -131,6 +149,8 @@ pub mod perms {
         super::PERM_CONTENT_REVIEW,
         super::PERM_EXPOSURE,
         super::PERM_SURVEYS,
+        super::PERM_LISTS,
+        super::PERM_LISTS_VIEW,
     ];
 }
 
@@ -144,6 +164,7 @@ const LINKS: &[ConsoleLink] = &[
     ConsoleLink { href: "/console/portal/news/review", zh: "文章审核", en: "Article review", permission: &PERM_CONTENT_REVIEW },
     ConsoleLink { href: "/console/portal/exposure", zh: "曝光台维护", en: "Exposure board", permission: &PERM_EXPOSURE },
     ConsoleLink { href: "/console/portal/surveys", zh: "问卷调查管理", en: "Surveys", permission: &PERM_SURVEYS },
+    ConsoleLink { href: "/console/portal/lists", zh: "清单管理", en: "Published lists", permission: &PERM_LISTS_VIEW },
 ];
 
 /// The module as the server registers it.

@@ -321,6 +321,7 @@ pub async fn load(db: &Db, pii: &Pii, _cfg: &Config, clock: &Clock) -> anyhow::R
     qingfeng_portal::services::demo::load(db, COUNTY, now).await?;
     qingfeng_portal::content::demo::load_all(db, COUNTY, clock).await?;
     qingfeng_portal::surveys::demo::load(db, COUNTY, now).await?;
+    qingfeng_portal::lists::demo::load(db, COUNTY, now).await?;
     Ok(())
 }
 

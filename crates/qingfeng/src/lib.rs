@@ -111,7 +111,8 @@ pub async fn portal_content_reindex(db: &Db, index: &SearchIndex) -> anyhow::Res
     let departments = qingfeng_portal::departments::index::reindex(db, index).await?;
     let services = qingfeng_portal::services::index::reindex(db, index).await?;
     let articles = qingfeng_portal::content::index::reindex(db, index).await?;
-    Ok(departments + services + articles)
+    let lists = qingfeng_portal::lists::index::reindex(db, index).await?;
+    Ok(departments + services + articles + lists)
 }
 
 /// The search index in `DATA_DIR/search` (rebuilt by `qingfeng reindex`).

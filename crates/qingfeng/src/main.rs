@@ -65,6 +65,9 @@ enum Command {
     /// 基准测试 Benchmarks that print their figures as JSON (see docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCmd),
+    /// 营商环境直通车 The portal: import the published lists.
+    #[command(subcommand)]
+    Portal(PortalCmd),
     /// 重建检索索引 Rebuild the search index from the database (stop the server first).
     Reindex,
     /// 外部推送 Webhook endpoints (综治平台, court mediation platform, banks).
@@ -280,6 +283,36 @@ enum AuditCmd {
 }
 
 #[derive(Subcommand)]
+enum PortalCmd {
+    /// Import a list file (CSV in UTF-8 or GBK, or .xlsx) as a new version; a file with a
+    /// rejected row is not stored. Ends with `read=N accepted=N rejected=N version=ID|-`.
+    ImportList {
+        /// negative (市场准入负面清单) | powers (权责清单) | fees (收费清单)
+        #[arg(long)]
+        kind: String,
+        file: PathBuf,
+        /// A known negative-list edition: 2022 | 2025 (fills title, 文号, item count).
+        #[arg(long, default_value = "")]
+        edition: String,
+        #[arg(long, default_value = "")]
+        title: String,
+        #[arg(long, default_value = "")]
+        doc_number: String,
+        /// Items in the official text.
+        #[arg(long, default_value = "")]
+        official_count: String,
+        #[arg(long, default_value = "")]
+        source: String,
+        /// Keep the current version current (the new one is stored beside it).
+        #[arg(long)]
+        not_current: bool,
+        /// Write the rejected rows here as CSV.
+        #[arg(long)]
+        rejects: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum CalendarCmd {
     /// Import a CSV `date,kind,name,source` (kind = holiday | workday).
     Import { file: PathBuf },
@@ -380,6 +413,39 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Credit(cmd) => credit_cmd(&cfg, &clock, cmd).await,
         Command::Bench(cmd) => bench_cmd(&cfg, &clock, cmd).await,
+        Command::Portal(PortalCmd::ImportList { kind, file, edition, title, doc_number, official_count, source, not_current, rejects }) => {
+            use qingfeng_portal::lists::{console, import, index, store};
+            let db = qingfeng::open_db(&cfg, &clock).await?;
+            let kind = console::parse_kind(&kind).map_err(|e| anyhow::anyhow!("{}（{}）", e.message, e.code))?;
+            let mut meta = console::meta_from(kind, &edition, &title, &doc_number, &official_count, &source)
+                .map_err(|e| anyhow::anyhow!("{}（{}）", e.message, e.code))?;
+            meta.make_current = !not_current;
+            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let input = std::fs::File::open(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let sum = import::run(&db, &cfg.county_code, kind, &name, Box::new(input), meta, &cli_actor(), clock.now_ms())
+                .await
+                .map_err(|e| anyhow::anyhow!("{}（{}）", e.message, e.code))?;
+            for r in &sum.rejects {
+                eprintln!("第{}行\t{}\t{}", r.line, r.column_name, r.reason);
+            }
+            if let Some(out) = rejects {
+                let record = store::import_record(&db, sum.import_id).await?.context("import record")?;
+                let all = store::rejects(&db, sum.import_id).await?;
+                std::fs::write(&out, import::rejects_csv(&record.header, &all)?).with_context(|| format!("无法写入 {}", out.display()))?;
+            }
+            if !sum.message.is_empty() {
+                eprintln!("{}", sum.message);
+            }
+            if sum.version_id.is_some() {
+                match qingfeng::open_search(&cfg) {
+                    Ok(search) => index::refresh(&db, &search).await,
+                    Err(e) => eprintln!("检索索引未更新（{e}）：请停止服务后运行 qingfeng reindex"),
+                }
+            }
+            let version = sum.version_id.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+            println!("read={} accepted={} rejected={} version={version}", sum.read, sum.accepted, sum.rejected);
+            Ok(if sum.version_id.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
         Command::Reindex => {
             let db = qingfeng::open_db(&cfg, &clock).await?;
             let index = qingfeng::open_search(&cfg)?;

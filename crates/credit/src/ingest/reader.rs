@@ -1,22 +1,19 @@
-//! 读取 Reading a department's file as rows of the standard: CSV in UTF-8 or GBK (the
-//! encoding is detected), JSON lines keyed by field code, or an Excel workbook (.xlsx:
-//! the first worksheet, its first row the header). CSV and JSON lines are streamed, so a
-//! file of millions of rows never sits in memory whole; a workbook is read whole (the
-//! format caps a sheet at 1,048,576 rows).
-//!
-//! Workbook cells become the text a department would have typed: date cells, and serial
-//! numbers in a date column (1900 date system), become `YYYY-MM-DD`; numbers become their
-//! shortest exact decimal text (`0.5` stays `0.5`, so 万元 amounts convert exactly to fen);
-//! line numbers are the sheet's row numbers.
+//! 读取 Reading a department's file as rows of the standard: CSV in UTF-8 or GBK, or an
+//! Excel workbook, through the platform's one table reader
+//! ([`qingfeng_platform::tabular`]: encoding detection, workbook cells as text, line
+//! numbers), plus JSON lines keyed by field code. Here the header is matched against the
+//! standard of the kind, the standard's date columns are marked (a serial number there is
+//! a date), and each row is put in the standard's field order. Numbers stay their shortest
+//! exact decimal text, so 万元 amounts convert exactly to fen.
 
 use std::io::{BufRead, BufReader, Read};
 
-use encoding_rs::{Decoder, GBK, UTF_8};
-
-use calamine::{Data, Reader as _};
+use qingfeng_platform::tabular::{self, Source, Table, TableError, TableFormat, looks_like_workbook};
 
 use super::fields::{HeaderError, HeaderMap, fields, map_header};
 use crate::model::ImportKind;
+
+pub use qingfeng_platform::tabular::Unreadable;
 
 /// The formats the import understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,11 +23,6 @@ pub enum Format {
     /// Excel 2007+ workbook (Office Open XML).
     Xlsx,
 }
-
-/// The first bytes of a ZIP archive (an .xlsx is one).
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-/// The first bytes of an OLE compound file (old .xls, and .xlsx encrypted with a password).
-const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0];
 
 impl Format {
     pub fn key(self) -> &'static str {
@@ -54,7 +46,7 @@ impl Format {
     }
     /// From the name and the first bytes: a ZIP archive is a workbook whatever its name.
     pub fn detect(name: &str, head: &[u8]) -> Format {
-        if head.starts_with(ZIP_MAGIC) { Format::Xlsx } else { Format::from_name(name) }
+        if head.starts_with(tabular::ZIP_MAGIC) { Format::Xlsx } else { Format::from_name(name) }
     }
 }
 
@@ -67,57 +59,10 @@ pub struct RawRow {
     pub original: Vec<String>,
 }
 
-/// A row that could not even be read (broken CSV quoting, invalid JSON).
-#[derive(Debug, Clone)]
-pub struct Unreadable {
-    pub line: u64,
-    pub message: String,
-    pub original: Vec<String>,
-}
-
-/// Decodes GBK (or passes UTF-8 through) into a UTF-8 byte stream.
-struct Utf8Reader<R> {
-    inner: R,
-    decoder: Option<Decoder>,
-    out: Vec<u8>,
-    pos: usize,
-    done: bool,
-}
-
-impl<R: BufRead> Read for Utf8Reader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let Some(decoder) = self.decoder.as_mut() else { return self.inner.read(buf) };
-        while self.pos >= self.out.len() && !self.done {
-            let input = self.inner.fill_buf()?;
-            let last = input.is_empty();
-            self.out.clear();
-            self.out.resize(decoder.max_utf8_buffer_length(input.len()).unwrap_or(input.len() * 3 + 16), 0);
-            let (_, read, written, _) = decoder.decode_to_utf8(input, &mut self.out, last);
-            self.out.truncate(written);
-            self.pos = 0;
-            self.inner.consume(read);
-            self.done = last;
-        }
-        let n = buf.len().min(self.out.len() - self.pos);
-        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+impl From<TableError> for HeaderError {
+    fn from(e: TableError) -> Self {
+        HeaderError { code: e.code, message: e.message }
     }
-}
-
-/// Which text encoding a file is in, judged from its first 64 KiB: UTF-8 if that
-/// decodes cleanly (a BOM also says so), GBK otherwise.
-pub fn sniff_encoding(head: &[u8]) -> &'static encoding_rs::Encoding {
-    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return UTF_8;
-    }
-    // A multi-byte character may be cut at the end of the sample.
-    let trimmed = match std::str::from_utf8(head) {
-        Ok(_) => return UTF_8,
-        Err(e) if e.error_len().is_none() => &head[..e.valid_up_to()],
-        Err(_) => return GBK,
-    };
-    if std::str::from_utf8(trimmed).is_ok() { UTF_8 } else { GBK }
 }
 
 /// A stream of rows from a file.
@@ -131,117 +76,21 @@ pub struct Rows {
 }
 
 enum Inner {
-    Csv(csv::StringRecordsIntoIter<Box<dyn Read + Send>>),
-    Json { lines: std::io::Lines<BufReader<Box<dyn Read + Send>>>, line: u64 },
-    Sheet(Sheet),
-}
-
-/// The first worksheet of a workbook, read row by row.
-struct Sheet {
-    range: calamine::Range<Data>,
-    /// Sheet row number (1-based) of the range's first row.
-    first_line: u64,
-    /// Index of the next row within the range.
-    next: usize,
-    /// Per column: a date column of the kind.
-    date_column: Vec<bool>,
-}
-
-fn xlsx_error(message: String) -> HeaderError {
-    HeaderError { code: "import.xlsx_unreadable", message }
-}
-
-/// A cell as text (see the module comment); an error value (`#N/A`, `#DIV/0!`) is `Err`.
-pub fn cell_text(cell: &Data, date_column: bool) -> Result<String, String> {
-    Ok(match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Data::Int(i) if date_column => serial_date(*i as f64).unwrap_or_else(|| i.to_string()),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if date_column => serial_date(*f).unwrap_or_else(|| number_text(*f)),
-        Data::Float(f) => number_text(*f),
-        Data::DateTime(dt) if dt.is_datetime() => match dt.as_datetime() {
-            Some(t) if t.time() == chrono::NaiveTime::MIN || date_column => t.date().format("%Y-%m-%d").to_string(),
-            Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
-            None => number_text(dt.as_f64()),
-        },
-        Data::DateTime(dt) => number_text(dt.as_f64()),
-        Data::DateTimeIso(s) if date_column => s.split('T').next().unwrap_or(s).to_string(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => return Err(e.to_string()),
-    })
-}
-
-/// The shortest decimal text that reads back as the same number (never an exponent).
-pub fn number_text(f: f64) -> String {
-    if f == 0.0 { "0".to_string() } else { format!("{f}") }
-}
-
-/// An Excel serial day number (1900 date system) as `YYYY-MM-DD`; a fraction (time of
-/// day) is dropped. `None` outside 1900-01-01 … 9999-12-31.
-pub fn serial_date(serial: f64) -> Option<String> {
-    if !(1.0..2_958_466.0).contains(&serial) {
-        return None;
-    }
-    let dt = calamine::ExcelDateTime::new(serial.floor(), calamine::ExcelDateTimeType::DateTime, false);
-    dt.as_datetime().map(|t| t.date().format("%Y-%m-%d").to_string())
-}
-
-/// Read the whole of `bytes` as a workbook and take its first worksheet. A file that is
-/// not a readable workbook is refused with a reason, never a panic.
-fn open_sheet(bytes: Vec<u8>) -> Result<calamine::Range<Data>, HeaderError> {
-    if bytes.starts_with(OLE_MAGIC) {
-        return Err(HeaderError {
-            code: "import.xls_unsupported",
-            message: "不支持旧版 Excel（.xls）或加密的工作簿，请在 Excel/WPS 中另存为 .xlsx（不加密）或 CSV 后再导入".into(),
-        });
-    }
-    let read = std::panic::catch_unwind(move || {
-        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-            .map_err(|e| xlsx_error(format!("文件不是可读取的 Excel 工作簿（.xlsx）：{e}")))?;
-        match book.worksheet_range_at(0) {
-            Some(Ok(range)) => Ok(range),
-            Some(Err(e)) => Err(xlsx_error(format!("无法读取第一个工作表：{e}"))),
-            None => Err(HeaderError { code: "import.xlsx_no_sheet", message: "工作簿中没有工作表".into() }),
-        }
-    });
-    read.unwrap_or_else(|_| Err(xlsx_error("文件不是可读取的 Excel 工作簿（.xlsx），内容已损坏".into())))
+    /// CSV or a workbook: the platform's table reader.
+    Table(Table),
+    Json {
+        lines: std::io::Lines<BufReader<Box<dyn Read + Send>>>,
+        line: u64,
+    },
 }
 
 /// Open `input` (the whole byte stream of a file) as rows of `kind`. A ZIP archive is
 /// read as a workbook whatever `format` says.
 pub fn open(kind: impl Into<ImportKind>, format: Format, input: Box<dyn Read + Send>) -> Result<Rows, HeaderError> {
     let kind = kind.into();
-    let mut buffered = BufReader::with_capacity(1 << 16, input);
-    let head = buffered.fill_buf().map_err(|e| HeaderError { code: "import.io", message: format!("无法读取文件：{e}") })?.to_vec();
-    if format == Format::Xlsx || (format == Format::Csv && (head.starts_with(ZIP_MAGIC) || head.starts_with(OLE_MAGIC))) {
-        let mut bytes = Vec::new();
-        buffered.read_to_end(&mut bytes).map_err(|e| HeaderError { code: "import.io", message: format!("无法读取文件：{e}") })?;
-        return open_xlsx(kind, bytes);
-    }
-    let encoding = sniff_encoding(&head);
-    let decoder = (encoding != UTF_8).then(|| encoding.new_decoder_without_bom_handling());
-    let text: Box<dyn Read + Send> = Box::new(Utf8Reader { inner: buffered, decoder, out: Vec::new(), pos: 0, done: false });
-    match format {
-        Format::Csv | Format::Xlsx => {
-            let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text);
-            let header: Vec<String> = rdr
-                .headers()
-                .map_err(|e| HeaderError { code: "import.header", message: format!("无法读取表头：{e}") })?
-                .iter()
-                .map(|h| h.trim_start_matches('\u{feff}').to_string())
-                .collect();
-            let map = map_header(kind, &header)?;
-            Ok(Rows {
-                inner: Inner::Csv(rdr.into_records()),
-                header: map,
-                original_header: header,
-                encoding: encoding.name(),
-                format: Format::Csv,
-            })
-        }
-        Format::JsonLines => {
+    let source = tabular::source(input, |head| format == Format::Xlsx || (format == Format::Csv && looks_like_workbook(head)))?;
+    match (format, source) {
+        (Format::JsonLines, Source::Text { text, encoding }) => {
             let codes: Vec<String> = fields(kind).iter().map(|f| f.code.clone()).collect();
             let map = HeaderMap { column_of_field: (0..codes.len()).map(Some).collect(), unknown: Vec::new() };
             Ok(Rows {
@@ -252,58 +101,28 @@ pub fn open(kind: impl Into<ImportKind>, format: Format, input: Box<dyn Read + S
                 format,
             })
         }
-    }
-}
-
-fn is_blank(row: &[Data]) -> bool {
-    row.iter().all(|c| match c {
-        Data::Empty => true,
-        Data::String(s) => s.trim().is_empty(),
-        _ => false,
-    })
-}
-
-fn open_xlsx(kind: ImportKind, bytes: Vec<u8>) -> Result<Rows, HeaderError> {
-    let range = open_sheet(bytes)?;
-    let first_line = range.start().map(|(r, _)| u64::from(r) + 1).unwrap_or(1);
-    // The header is the first row that is not blank.
-    let Some(at) = range.rows().position(|r| !is_blank(r)) else {
-        return Err(HeaderError { code: "import.header", message: "第一个工作表是空的：第一行应为表头".into() });
-    };
-    let header: Vec<String> = range
-        .rows()
-        .nth(at)
-        .unwrap_or(&[])
-        .iter()
-        .map(|c| cell_text(c, false).unwrap_or_default().trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let map = map_header(kind, &header)?;
-    let defs = fields(kind);
-    let mut date_column = vec![false; header.len()];
-    for (f, col) in defs.iter().zip(&map.column_of_field) {
-        if let Some(c) = col
-            && f.is_date()
-            && let Some(d) = date_column.get_mut(*c)
-        {
-            *d = true;
+        (_, source) => {
+            let mut table = Table::from_source(source)?;
+            let map = map_header(kind, &table.header)?;
+            if table.format == TableFormat::Xlsx {
+                let mut date_column = vec![false; table.header.len()];
+                for (f, col) in fields(kind).iter().zip(&map.column_of_field) {
+                    if let Some(c) = col
+                        && f.is_date()
+                        && let Some(d) = date_column.get_mut(*c)
+                    {
+                        *d = true;
+                    }
+                }
+                table.set_date_columns(date_column);
+            }
+            let format = match table.format {
+                TableFormat::Csv => Format::Csv,
+                TableFormat::Xlsx => Format::Xlsx,
+            };
+            Ok(Rows { header: map, original_header: table.header.clone(), encoding: table.encoding, format, inner: Inner::Table(table) })
         }
     }
-    let sheet = Sheet { range, first_line, next: at + 1, date_column };
-    Ok(Rows { inner: Inner::Sheet(sheet), header: map, original_header: header, encoding: "xlsx", format: Format::Xlsx })
-}
-
-/// A spreadsheet column's letters (`A`, `Z`, `AA`).
-fn column_name(mut i: usize) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push(b'A' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
 }
 
 impl Rows {
@@ -315,44 +134,9 @@ impl Rows {
     pub fn next_row(&mut self, kind: impl Into<ImportKind>) -> Option<Result<RawRow, Unreadable>> {
         let kind = kind.into();
         match &mut self.inner {
-            Inner::Sheet(sheet) => loop {
-                let row = sheet.range.rows().nth(sheet.next)?;
-                let line = sheet.first_line + sheet.next as u64;
-                sheet.next += 1;
-                if is_blank(row) {
-                    continue;
-                }
-                let mut cells = Vec::with_capacity(row.len());
-                let mut bad = Vec::new();
-                for (i, c) in row.iter().enumerate() {
-                    match cell_text(c, sheet.date_column.get(i).copied().unwrap_or(false)) {
-                        Ok(t) => cells.push(t),
-                        Err(e) => {
-                            bad.push(format!("{}列为错误值 {e}", column_name(i)));
-                            cells.push(e);
-                        }
-                    }
-                }
-                if !bad.is_empty() {
-                    return Some(Err(Unreadable {
-                        line, message: format!("单元格有公式错误：{}", bad.join("、")), original: cells
-                    }));
-                }
-                return Some(Ok(RawRow { line, values: self.order(&cells), original: cells }));
-            },
-            Inner::Csv(records) => {
-                let rec = records.next()?;
-                Some(match rec {
-                    Ok(r) => {
-                        let line = r.position().map(|p| p.line()).unwrap_or(0);
-                        let cells: Vec<String> = r.iter().map(str::to_string).collect();
-                        Ok(RawRow { line, values: self.order(&cells), original: cells })
-                    }
-                    Err(e) => {
-                        let line = e.position().map(|p| p.line()).unwrap_or(0);
-                        Err(Unreadable { line, message: format!("CSV 格式错误：{e}"), original: Vec::new() })
-                    }
-                })
+            Inner::Table(table) => {
+                let line = table.next_line()?;
+                Some(line.map(|l| RawRow { line: l.line, values: self.order(&l.cells), original: l.cells }))
             }
             Inner::Json { lines, line } => loop {
                 let next = lines.next()?;
@@ -391,6 +175,7 @@ mod tests {
     use super::*;
     use crate::ingest::fields::index_of;
     use crate::model::{ListKind, RecordKind};
+    use encoding_rs::GBK;
     use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
 
     fn header_line(kind: RecordKind) -> String {
@@ -410,13 +195,6 @@ mod tests {
             assert_eq!(r.line, 2);
             assert!(rows.next_row(RecordKind::Xk).is_none());
         }
-    }
-
-    #[test]
-    fn sniffing_tolerates_a_cut_character() {
-        let s = "清丰县".as_bytes();
-        assert_eq!(sniff_encoding(&s[..s.len() - 1]), UTF_8);
-        assert_eq!(sniff_encoding(&GBK.encode("清丰县人民政府").0), GBK);
     }
 
     #[test]
@@ -505,23 +283,5 @@ mod tests {
         wb.add_worksheet();
         let e = open(RecordKind::Cf, Format::Xlsx, Box::new(std::io::Cursor::new(wb.save_to_buffer().unwrap()))).err().unwrap();
         assert_eq!(e.code, "import.header");
-    }
-
-    #[test]
-    fn cells_and_serials() {
-        assert_eq!(number_text(0.5), "0.5");
-        assert_eq!(number_text(-0.0), "0");
-        assert_eq!(number_text(1e21), "1000000000000000000000");
-        assert_eq!(number_text(0.1 + 0.2), "0.30000000000000004");
-        assert_eq!(serial_date(45809.0).as_deref(), Some("2025-06-01"));
-        assert_eq!(serial_date(45809.75).as_deref(), Some("2025-06-01"), "the time of day is dropped");
-        assert_eq!(serial_date(61.0).as_deref(), Some("1900-03-01"));
-        assert_eq!(serial_date(0.0), None);
-        assert_eq!(cell_text(&Data::Float(45809.0), false).unwrap(), "45809");
-        assert_eq!(cell_text(&Data::Int(45809), true).unwrap(), "2025-06-01");
-        assert_eq!(cell_text(&Data::DateTimeIso("2025-06-01T08:00:00".into()), true).unwrap(), "2025-06-01");
-        assert!(cell_text(&Data::Error(calamine::CellErrorType::NA), false).is_err());
-        assert_eq!(column_name(0), "A");
-        assert_eq!(column_name(27), "AB");
     }
 }

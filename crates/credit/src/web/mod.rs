@@ -115,7 +115,6 @@ async fn imports_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, 
 }
 
 /// What the upload form sent.
-#[derive(Default)]
 struct Upload {
     csrf: String,
     kind: String,
@@ -124,23 +123,15 @@ struct Upload {
     bytes: Vec<u8>,
 }
 
-async fn read_form(mut mp: Multipart) -> Result<Upload, AppError> {
-    let bad =
-        |e: axum::extract::multipart::MultipartError| AppError::bad_request("request.form", format!("上传内容有误（{}）", e.body_text()));
-    let mut up = Upload::default();
-    while let Some(field) = mp.next_field().await.map_err(bad)? {
-        match field.name().unwrap_or("") {
-            "csrf" => up.csrf = field.text().await.map_err(bad)?,
-            "kind" => up.kind = field.text().await.map_err(bad)?,
-            "lenient" => up.lenient = !field.text().await.map_err(bad)?.is_empty(),
-            "file" => {
-                up.file_name = field.file_name().unwrap_or("").to_string();
-                up.bytes = field.bytes().await.map_err(bad)?.to_vec();
-            }
-            _ => {}
-        }
-    }
-    Ok(up)
+async fn read_form(mp: Multipart) -> Result<Upload, AppError> {
+    let up = qingfeng_platform::web::upload::read(mp).await?;
+    Ok(Upload {
+        csrf: up.field("csrf").to_string(),
+        kind: up.field("kind").to_string(),
+        lenient: up.checked("lenient"),
+        file_name: up.file_name,
+        bytes: up.bytes,
+    })
 }
 
 async fn upload(State(st): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Response, AppError> {

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod console;
 pub mod i18n;
 pub mod pages;
+pub mod upload;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};

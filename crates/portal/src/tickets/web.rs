@@ -89,11 +89,9 @@ async fn form_page(st: &AppState, ctx: &Ctx, input: TicketInput, error: Option<A
     render_with(&page, page.error.as_ref())
 }
 
-/// The fee item's name (the 收费清单 module's table), to show what is reported.
+/// The fee item's name and department (the 收费清单), to show what is reported.
 async fn fee_name(db: &qingfeng_platform::db::Db, id: i64) -> Result<Option<String>, AppError> {
-    let mut s = qingfeng_platform::sql::Sql::new("SELECT name FROM portal_fees WHERE id = ");
-    s.bind(id);
-    Ok(s.fetch_optional::<(String,)>(db).await?.map(|r| r.0))
+    Ok(crate::lists::store::fee(db, id).await?.map(|f| format!("{} · {}", f.department, f.name)))
 }
 
 async fn quick_form(State(st): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {

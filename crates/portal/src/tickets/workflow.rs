@@ -141,7 +141,7 @@ pub async fn check(env: Env<'_>, county: &str, input: &TicketInput, staff: Optio
     };
     if fee_report
         && let Some(id) = fee_item_id
-        && !fee_item_exists(env.db, id).await?
+        && crate::lists::store::fee(env.db, id).await?.is_none()
     {
         return Err(bad("portal.ticket_fee", format!("收费清单中没有编号为 {id} 的项目")));
     }
@@ -177,13 +177,6 @@ pub async fn check(env: Env<'_>, county: &str, input: &TicketInput, staff: Optio
         is_demo: false,
         now_ms: env.now_ms,
     })
-}
-
-/// Whether the fee list has item `id` (the 收费清单 module's table).
-async fn fee_item_exists(db: &Db, id: i64) -> Result<bool, AppError> {
-    let mut s = qingfeng_platform::sql::Sql::new("SELECT COUNT(*) FROM portal_fees WHERE id = ");
-    s.bind(id);
-    Ok(s.fetch_i64(db).await? > 0)
 }
 
 /// 受理 Store a checked ticket, with its audit entry. Returns it as stored.

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::exposure::web::routes())
         .merge(crate::surveys::web::routes())
         .merge(crate::search::web::routes())
+        .merge(crate::lists::web::routes().merge(crate::lists::console::routes()).merge(crate::lists::api::routes()))
 }
 
 /// The query string of a policy search or listing, as typed (checked by [`Self::check`]

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::harness::{PW, TestApp};
 
@@ -148,4 +148,27 @@ async fn staff_sign_in_on_a_phone_reaches_the_dashboard() {
     std::fs::write(shots.join("users-390x844.png"), b.screenshot().await.unwrap()).unwrap();
     b.close().await.unwrap();
     app.stop().await;
+}
+
+/// The page fits a 390px phone window: nothing wider than the window, nor than the room
+/// beside the scroll bar (no sideways scrolling at all).
+pub async fn fits_the_phone(b: &Client, what: &str) {
+    let width = b.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
+    assert!(width.as_i64().unwrap() <= 390, "{what} is {width}px wide on a 390px window");
+    let room = b.execute("return document.documentElement.clientWidth", vec![]).await.unwrap();
+    assert!(width.as_i64() <= room.as_i64(), "{what} is {width}px wide in {room}px");
+}
+
+/// Sign in as `user` from the login form (signing out first if someone is signed in).
+pub async fn sign_in(b: &Client, app: &TestApp, user: &str) {
+    b.goto(&app.url("/login")).await.unwrap();
+    if b.find(Locator::Css("form[action='/logout'] button")).await.is_ok() {
+        b.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Css("section.hero")).await.unwrap();
+        b.goto(&app.url("/login")).await.unwrap();
+    }
+    b.find(Locator::Id("username")).await.unwrap().send_keys(user).await.unwrap();
+    b.find(Locator::Id("password")).await.unwrap().send_keys(PW).await.unwrap();
+    b.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Id("dashboard")).await.unwrap();
 }
