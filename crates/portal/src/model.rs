@@ -21,7 +21,9 @@ pub const MODULES: &[PortalModule] = &[
     PortalModule { key: "policies", zh: "营商政策", en: "Policies", glyph: "策", href: Some("/portal/policies") },
     PortalModule { key: "departments", zh: "部门职责", en: "Department duties", glyph: "职", href: Some("/portal/departments") },
     PortalModule { key: "powers", zh: "权责清单", en: "Powers list", glyph: "权", href: Some("/portal/powers") },
-    PortalModule { key: "negative_list", zh: "市场准入负面清单", en: "Negative list", glyph: "准", href: Some("/portal/negative-list") },
+    PortalModule {
+        key: "negative_list", zh: "市场准入负面清单", en: "Negative list", glyph: "准", href: Some("/portal/negative-list")
+    },
     PortalModule { key: "public_services", zh: "公共服务", en: "Public services", glyph: "服", href: Some("/portal/services") },
     PortalModule { key: "fees", zh: "收费清单", en: "Fees list", glyph: "费", href: Some("/portal/fees") },
     PortalModule { key: "quick_matters", zh: "小事快办", en: "Quick small matters", glyph: "快", href: Some("/portal/quick/new") },

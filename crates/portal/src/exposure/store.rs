@@ -178,6 +178,18 @@ pub async fn get(db: &Db, county: &str, id: i64) -> Result<Option<Entry>, AppErr
     Ok(s.fetch_optional(db).await?)
 }
 
+/// The entry published from `source`, if any (any state).
+pub async fn by_source(db: &Db, source: Source<'_>) -> Result<Option<Entry>, AppError> {
+    let mut s = Sql::new(COLUMNS);
+    s.push(" WHERE county_code = ")
+        .bind(source.county_code)
+        .push(" AND source_kind = ")
+        .bind(source.kind.key())
+        .push(" AND source_ref = ")
+        .bind(source.reference);
+    Ok(s.fetch_optional(db).await?)
+}
+
 /// Every entry of `county`, newest first (staff).
 pub async fn all(db: &Db, county: &str, limit: i64) -> Result<Vec<Entry>, AppError> {
     let mut s = Sql::new(COLUMNS);

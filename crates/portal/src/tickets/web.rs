@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/portal/tickets", get(list))
         .route("/console/portal/tickets/new", get(staff_form).post(staff_submit))
         .route("/console/portal/tickets/{id}", get(one).post(act))
+        .route("/console/portal/tickets/{id}/expose", post(expose))
         .route("/api/v1/portal/tickets", get(api_list).post(api_submit))
         .route("/api/v1/portal/tickets/{id}", get(api_one))
 }
@@ -543,6 +544,10 @@ struct OnePage<'a> {
     events: Vec<&'static Transition>,
     targets: Vec<(i64, String)>,
     rating: Option<Rating>,
+    /// The exposure board: the entry made from this complaint, and whether the person
+    /// looking may put it there.
+    exposure: Option<crate::exposure::store::Entry>,
+    may_expose: bool,
     input: ActionInput,
     now_ms: i64,
     error: Option<AppError>,
@@ -571,6 +576,8 @@ async fn one_page(st: &AppState, ctx: &Ctx, me: &User, id: i64, input: ActionInp
     let targets =
         if events.iter().any(|e| e.event == "dispatch") { store::dispatch_targets(&st.db, &t.county_code).await? } else { Vec::new() };
     let rating = ratings::store::for_ticket(&st.db, t.id).await?;
+    let exposure = crate::exposure::store::by_source(&st.db, workflow::exposure_source(&t)).await?;
+    let may_expose = exposure.is_none() && workflow::can_expose(&t) && me.can(&crate::PERM_EXPOSURE);
     let page = OnePage {
         ctx,
         title: ctx.pick("工单详情", "Ticket"),
@@ -579,6 +586,8 @@ async fn one_page(st: &AppState, ctx: &Ctx, me: &User, id: i64, input: ActionInp
         events,
         targets,
         rating,
+        exposure,
+        may_expose,
         input,
         now_ms: st.clock.now_ms(),
         t,
@@ -618,6 +627,29 @@ async fn act(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, Form
         Ok(t) => Ok(Redirect::to(&format!("/console/portal/tickets/{}?done={}", t.id, input.event)).into_response()),
         Err(err) if err.status.is_client_error() && err.code != "portal.ticket_not_found" => {
             one_page(&st, &ctx, me, id, f.input, Some(err)).await
+        }
+        Err(err) => Err(err),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct ExposeForm {
+    csrf: String,
+    title: String,
+    basis: String,
+}
+
+async fn expose(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, Form(f): Form<ExposeForm>) -> Result<Response, AppError> {
+    let me = ctx.require(&crate::PERM_EXPOSURE)?;
+    ctx.check_csrf(&f.csrf)?;
+    let id = parse_id(&raw)?;
+    let cal = st.calendar_now();
+    let e = Env { db: &st.db, cal: &cal, pii: &st.pii, now_ms: st.clock.now_ms() };
+    match workflow::expose(e, me, id, &f.title, &f.basis).await {
+        Ok(_) => Ok(Redirect::to(&format!("/console/portal/tickets/{id}?done=expose")).into_response()),
+        Err(err) if err.status.is_client_error() && err.code != "portal.ticket_not_found" => {
+            one_page(&st, &ctx, me, id, ActionInput { note: f.basis, reason: f.title, ..Default::default() }, Some(err)).await
         }
         Err(err) => Err(err),
     }

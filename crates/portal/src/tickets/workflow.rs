@@ -472,6 +472,39 @@ pub async fn reopen_by_applicant(env: Env<'_>, t: &Ticket, reason: &str) -> Resu
     fire(env, t, "reopen", &input, &Actor::System("portal.applicant"), ALL_ROLES).await
 }
 
+/// The exposure board's source for a complaint: its tracking code.
+pub fn exposure_source(t: &Ticket) -> crate::exposure::store::Source<'_> {
+    crate::exposure::store::Source {
+        county_code: &t.county_code,
+        kind: crate::exposure::SourceKind::Complaint,
+        reference: &t.tracking_code,
+    }
+}
+
+/// Whether `t` is a verified complaint the board may show: a 投诉举报 of the complaint
+/// module, closed after the first receiver's revisit found it resolved.
+pub fn can_expose(t: &Ticket) -> bool {
+    t.kind == "complaint" && t.category == "complaint" && t.state == "closed" && t.revisit_resolved == Some(true)
+}
+
+/// 曝光 Put a verified complaint on the exposure board, with the title and basis staff
+/// write (the complainant is never named there). Returns the entry's id.
+pub async fn expose(env: Env<'_>, user: &User, id: i64, title: &str, basis: &str) -> Result<i64, AppError> {
+    let t = store::by_id(env.db, id).await?.filter(|t| can_see(user, t)).ok_or_else(|| not_found(id))?;
+    if !can_expose(&t) {
+        return Err(AppError::conflict("portal.ticket_not_exposable", "只有经回访核实办结的投诉举报才能提交曝光台"));
+    }
+    let title = one_line(title);
+    check_len("portal.exposure_title", "曝光标题", &title, 4, 100)?;
+    let basis = basis.trim().to_string();
+    check_len("portal.exposure_basis", "核实情况及依据", &basis, 10, 1000)?;
+    let mut tx = env.db.begin().await?;
+    let entry = crate::exposure::store::publish(&mut tx, exposure_source(&t), &title, &basis, &actor_of(user), env.now_ms).await?;
+    let entry = entry.ok_or_else(|| AppError::conflict("portal.ticket_exposed", "该投诉已在曝光台"))?;
+    tx.commit().await?;
+    Ok(entry)
+}
+
 /// What one run of the timers did.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct TimerRun {

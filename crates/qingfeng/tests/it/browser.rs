@@ -69,26 +69,6 @@ pub async fn shot(b: &fantoccini::Client, name: &str) {
     std::fs::write(screenshot_dir().join(format!("{name}-390x844.png")), png).unwrap();
 }
 
-/// The page is no wider than the 390px phone window.
-pub async fn fits_the_phone(b: &fantoccini::Client, what: &str) {
-    let width = b.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
-    assert!(width.as_i64().unwrap() <= 390, "{what} is {width}px wide on a 390px window");
-}
-
-/// Sign in as `user` (signing out whoever is signed in first); waits for the dashboard.
-pub async fn sign_in(b: &fantoccini::Client, app: &TestApp, user: &str) {
-    b.goto(&app.url("/login")).await.unwrap();
-    if b.find(Locator::Css("form[action='/logout'] button")).await.is_ok() {
-        b.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
-        b.wait().for_element(Locator::Css("section.hero")).await.unwrap();
-        b.goto(&app.url("/login")).await.unwrap();
-    }
-    b.find(Locator::Id("username")).await.unwrap().send_keys(user).await.unwrap();
-    b.find(Locator::Id("password")).await.unwrap().send_keys(PW).await.unwrap();
-    b.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
-    b.wait().for_element(Locator::Id("dashboard")).await.unwrap();
-}
-
 /// Click `button` and wait until the page it submits has replaced this one and shows `ready`.
 pub async fn submit_and_wait(b: &fantoccini::Client, button: Locator<'_>, ready: Locator<'_>) {
     let old = b.find(Locator::Css("body")).await.unwrap();

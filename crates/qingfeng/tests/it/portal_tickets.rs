@@ -431,3 +431,79 @@ async fn the_demo_history_goes_through_the_real_workflow_once() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn an_off_list_fee_report_names_the_fee_and_a_verified_complaint_goes_on_the_exposure_board() {
+    for tdb in testing::all().await.unwrap() {
+        let app = TestApp::start_at(tdb, Clock::fixed(start())).await;
+        let b = app.backend;
+        // The fee list's report link opens a prefilled complaint naming the fee.
+        let c = app.client();
+        let fees = c.get(app.url("/portal/fees")).send().await.unwrap().text().await.unwrap();
+        let fee_id = fees
+            .split("/portal/complaints/new?fee=")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .find(|id| *id != "0")
+            .unwrap_or_else(|| panic!("{b}: no per-fee report link: {fees}"))
+            .to_string();
+        let form = c.get(app.url(&format!("/portal/complaints/new?fee={fee_id}"))).send().await.unwrap().text().await.unwrap();
+        assert!(form.contains("id=\"fee-report\"") && form.contains("反映清单外收费"), "{b}: {form}");
+        let mut fields = named_complaint();
+        fields.push(("fee", &fee_id));
+        let code = submit(&app, &fields).await;
+        let county = app.login("county", PW).await;
+        let id = ticket_id(&app, &county, &code).await;
+        let t = ticket_json(&app, &county, id).await;
+        assert_eq!((t["fee_report"].as_bool(), t["fee_item_id"].as_i64()), (Some(true), fee_id.parse().ok()), "{b}: {t}");
+        assert_eq!(t["category"], "complaint", "{b}");
+        let mut fields = named_complaint();
+        fields.push(("fee", "999999"));
+        let (status, page) = post(&app, &c, "/portal/complaints/new", "/portal/tickets", &fields).await;
+        assert_eq!(status, 400, "{b}: {page}");
+        assert!(page.contains("portal.ticket_fee"), "{b}");
+
+        // Not before it is verified and closed.
+        let (status, page) = post(
+            &app,
+            &county,
+            &format!("/console/portal/tickets/{id}"),
+            &format!("/console/portal/tickets/{id}/expose"),
+            &[("title", "违规收费"), ("basis", "经核实存在清单外收费行为，已责令退还。")],
+        )
+        .await;
+        assert_eq!(status, 409, "{b}: {page}");
+        assert!(page.contains("portal.ticket_not_exposable"), "{b}");
+        act(&app, &county, id, &[("event", "answer"), ("reply", "经核实属清单外收费，已责令退还。")]).await;
+        act(&app, &county, id, &[("event", "revisit"), ("resolved", "yes"), ("satisfied", "yes")]).await;
+        let page = county.get(app.url(&format!("/console/portal/tickets/{id}"))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("id=\"ticket-expose\""), "{b}");
+        let (status, page) = post(
+            &app,
+            &county,
+            &format!("/console/portal/tickets/{id}"),
+            &format!("/console/portal/tickets/{id}/expose"),
+            &[("title", "违规收费"), ("basis", "短")],
+        )
+        .await;
+        assert_eq!(status, 400, "{b}: {page}");
+        assert!(page.contains("portal.exposure_basis"), "{b}");
+        let (status, page) = post(
+            &app,
+            &county,
+            &format!("/console/portal/tickets/{id}"),
+            &format!("/console/portal/tickets/{id}/expose"),
+            &[("title", "某单位清单外收费（测试）"), ("basis", "经核实存在清单外收费行为，已责令退还。")],
+        )
+        .await;
+        assert_eq!(status, 303, "{b}: {page}");
+        assert!(page.contains("id=\"ticket-exposure\"") && !page.contains("id=\"ticket-expose\""), "{b}");
+        let board = app.client().get(app.url("/portal/exposure")).send().await.unwrap().text().await.unwrap();
+        assert!(board.contains("某单位清单外收费（测试）") && !board.contains("张测试"), "{b}: the complainant is never named");
+        // Department staff without the exposure permission cannot.
+        let scjg = app.login("scjg", PW).await;
+        let r = scjg.post(app.url(&format!("/console/portal/tickets/{id}/expose"))).form(&[("csrf", "x")]).send().await.unwrap();
+        assert_eq!(r.status(), 403, "{b}");
+        app.stop().await;
+    }
+}
