@@ -217,6 +217,32 @@ impl Sql {
         self
     }
 
+    /// Append a placeholder for each of `values`, separated by commas (the values of an
+    /// `INSERT`, the items of an `IN (…)` list).
+    pub fn bind_all(&mut self, values: impl IntoIterator<Item = Arg>) -> &mut Self {
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.bind(v);
+        }
+        self
+    }
+
+    /// Append `column = placeholder` for each pair, separated by commas (an `UPDATE`'s
+    /// `SET` list). The column names are constants of the calling module.
+    pub fn set_all<'c>(&mut self, sets: impl IntoIterator<Item = (&'c str, Arg)>) -> &mut Self {
+        for (i, (column, v)) in sets.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.text.push_str(column);
+            self.text.push_str(" = ");
+            self.bind(v);
+        }
+        self
+    }
+
     /// Append another statement's text and values, renumbering its placeholders.
     pub fn append(&mut self, other: &Sql) -> &mut Self {
         let offset = self.args.len();
@@ -356,6 +382,17 @@ impl Where {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binds_value_lists_and_set_lists() {
+        let mut s = Sql::new("INSERT INTO t (a, b) VALUES (");
+        s.bind_all([Arg::Int(1), Arg::Text("x".into())]).push(")");
+        assert_eq!(s.text(), "INSERT INTO t (a, b) VALUES ($1, $2)");
+        let mut u = Sql::new("UPDATE t SET ");
+        u.set_all([("a", Arg::Int(1)), ("b", Arg::NullText)]).push(" WHERE id = ").bind(7);
+        assert_eq!(u.text(), "UPDATE t SET a = $1, b = $2 WHERE id = $3");
+        assert_eq!(u.args().len(), 3);
+    }
 
     #[test]
     fn numbers_placeholders_and_renumbers_appended_fragments() {

@@ -155,6 +155,7 @@ pub mod perms {
 }
 
 const LINKS: &[ConsoleLink] = &[
+    ConsoleLink { href: "/console/portal", zh: "营商环境工作台", en: "Business-environment desk", permission: &PERM_TICKETS },
     ConsoleLink { href: "/console/portal/policies", zh: "营商政策维护", en: "Policy library", permission: &PERM_POLICIES },
     ConsoleLink { href: "/console/portal/departments", zh: "部门职责维护", en: "Department profiles", permission: &PERM_DEPARTMENTS },
     ConsoleLink { href: "/console/portal/services", zh: "办事指南维护", en: "Service guides", permission: &PERM_SERVICES },

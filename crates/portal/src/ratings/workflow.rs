@@ -311,13 +311,7 @@ pub async fn act(env: Env<'_>, user: &User, id: i64, input: &ActionInput) -> Res
     sets.push(("overdue_at", Arg::NullInt));
     sets.push(("updated_at", Arg::Int(now)));
     let mut s = qingfeng_platform::sql::Sql::new("UPDATE portal_ratings SET ");
-    for (i, (col, v)) in sets.into_iter().enumerate() {
-        if i > 0 {
-            s.push(", ");
-        }
-        s.push(col).push(" = ").bind(v);
-    }
-    s.push(" WHERE id = ").bind(r.id);
+    s.set_all(sets).push(" WHERE id = ").bind(r.id);
     tx.execute_sql(&s).await?;
     let out = store::by_id_tx(&mut tx, r.id).await?.ok_or_else(|| not_found(r.id))?;
     tx.commit().await?;

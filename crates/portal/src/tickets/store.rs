@@ -198,13 +198,7 @@ pub async fn insert(tx: &mut Tx, t: &NewTicket) -> Result<i64, sqlx::Error> {
         Arg::Int(t.now_ms),
         Arg::Int(t.now_ms),
     ];
-    for (i, a) in args.into_iter().enumerate() {
-        if i > 0 {
-            s.push(", ");
-        }
-        s.bind(a);
-    }
-    s.push(") RETURNING id");
+    s.bind_all(args).push(") RETURNING id");
     let ids: Vec<(i64,)> = tx.fetch_all(&s).await?;
     ids.first().map(|r| r.0).ok_or(sqlx::Error::RowNotFound)
 }

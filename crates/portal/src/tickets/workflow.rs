@@ -454,13 +454,7 @@ async fn apply(
 
 async fn update(tx: &mut Tx, id: i64, sets: Vec<(&'static str, Arg)>) -> Result<(), AppError> {
     let mut s = qingfeng_platform::sql::Sql::new("UPDATE portal_tickets SET ");
-    for (i, (col, v)) in sets.into_iter().enumerate() {
-        if i > 0 {
-            s.push(", ");
-        }
-        s.push(col).push(" = ").bind(v);
-    }
-    s.push(" WHERE id = ").bind(id);
+    s.set_all(sets).push(" WHERE id = ").bind(id);
     tx.execute_sql(&s).await?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod console;
+pub mod desk;
 pub mod home;
 pub mod policies;
 
@@ -20,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .merge(policies::routes())
         .merge(api::routes())
         .merge(console::routes())
+        .merge(desk::routes())
         .merge(crate::departments::web::routes())
         .merge(crate::services::web::routes())
         .merge(crate::tickets::web::routes())

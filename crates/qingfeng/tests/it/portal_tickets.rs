@@ -282,6 +282,12 @@ async fn returns_overdue_urging_and_reporting_the_extension_rule_and_a_reopen() 
         let county = app.login("county", PW).await;
         let list = county.get(app.url("/console/portal/tickets?overdue=1")).send().await.unwrap().text().await.unwrap();
         assert!(list.contains(&code) && list.contains("已催办"), "{b}: {list}");
+        // The desk shows it to the office and to the department handling it, not to others.
+        for (who, overdue) in [("county", "1"), ("scjg", "1"), ("chengguan", "0")] {
+            let c = app.login(who, PW).await;
+            let desk = c.get(app.url("/console/portal")).send().await.unwrap().text().await.unwrap();
+            assert_eq!(between(&desk, "id=\"desk-tickets-overdue\"><strong>", "<"), overdue, "{b}: {who}");
+        }
         // Too late to ask for more time.
         let scjg = app.login("scjg", PW).await;
         let (status, page) = act(&app, &scjg, id, &[("event", "request_extension"), ("days", "2"), ("reason", "材料未齐")]).await;
