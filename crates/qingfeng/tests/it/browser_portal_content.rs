@@ -68,6 +68,17 @@ async fn portal_news_written_approved_and_published_and_the_exposure_board() {
         fits_the_phone(&b, "the article").await;
         shot(&b, "news-article").await;
 
+        // 经典案例: the same engine's other channel, from its own tile (the demo's cases).
+        b.goto(&app.url("/portal")).await.unwrap();
+        b.find(Locator::Id("module-cases")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Id("news-list")).await.unwrap();
+        fits_the_phone(&b, "the case list").await;
+        shot(&b, "cases-list").await;
+        b.find(Locator::Css("#news-list a.pt-hit")).await.unwrap().click().await.unwrap();
+        let case = b.wait().for_element(Locator::Id("article")).await.unwrap().text().await.unwrap();
+        assert!(case.contains("演示"), "{case}");
+        fits_the_phone(&b, "a case").await;
+
         // The exposure board, and an entry with its basis: a (synthetic) enterprise on the
         // 严重失信主体名单 comes onto the board with the check.
         let county = "410922";

@@ -39,6 +39,25 @@ async fn a_complaint_filed_on_a_phone_is_handled_rated_and_its_bad_rating_rectif
         let first = app.backend == "sqlite";
         b.delete_all_cookies().await.unwrap();
 
+        // 小事快办, anonymous: the code alone follows it.
+        b.goto(&app.url("/portal")).await.unwrap();
+        b.find(Locator::Id("module-quick_matters")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Id("ticket-form")).await.unwrap();
+        b.find(Locator::Id("category")).await.unwrap().select_by_value("consult").await.unwrap();
+        b.find(Locator::Id("title")).await.unwrap().send_keys("执照地址变更咨询（演示）").await.unwrap();
+        b.find(Locator::Id("content")).await.unwrap().send_keys("营业执照地址变更需要哪些材料？").await.unwrap();
+        b.find(Locator::Id("anonymous")).await.unwrap().click().await.unwrap();
+        submit_and_wait(&b, Locator::Id("ticket-submit"), Locator::Id("tracking-code")).await;
+        let quick = state(&b, "tracking-code").await;
+        b.goto(&app.url("/portal/track")).await.unwrap();
+        b.find(Locator::Id("code")).await.unwrap().send_keys(&quick).await.unwrap();
+        submit_and_wait(&b, Locator::Id("track-submit"), Locator::Id("track-result")).await;
+        assert_eq!(state(&b, "track-state").await, "已受理");
+        fits_the_phone(&b, "a quick matter tracked").await;
+        if first {
+            shot(&b, "portal-quick-track").await;
+        }
+
         // The entrepreneur, from the portal home.
         b.goto(&app.url("/portal")).await.unwrap();
         b.find(Locator::Id("module-complaints")).await.unwrap().click().await.unwrap();
