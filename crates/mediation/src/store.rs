@@ -92,14 +92,7 @@ impl Case {
     /// deadline ends at 24:00 of its last day (民法典 第203条), shown as such rather than
     /// as 00:00 of the next day.
     pub fn due_zh(&self) -> String {
-        let Some(due) = self.due_at else { return String::new() };
-        let local = qingfeng_platform::clock::from_ms(due).with_timezone(&qingfeng_core::CHINA_STANDARD_TIME);
-        if local.format("%H:%M:%S").to_string() == "00:00:00" {
-            let last = local.date_naive().pred_opt().unwrap_or(local.date_naive());
-            format!("{last} 24:00")
-        } else {
-            local.format("%Y-%m-%d %H:%M").to_string()
-        }
+        self.due_at.map(qingfeng_platform::clock::due_display).unwrap_or_default()
     }
     /// Where the deadline stands at `now_ms`: 正常, 即将到期 (within `warn_ms`) or 已逾期.
     pub fn due_status(&self, now_ms: i64, warn_ms: i64) -> Option<DeadlineStatus> {

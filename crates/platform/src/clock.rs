@@ -61,9 +61,31 @@ pub fn local_display(ms: i64) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// Render a deadline (an exclusive end) as the moment people read it: an end at local
+/// midnight is the end of the day before, `YYYY-MM-DD 24:00`; any other end as
+/// [`local_display`].
+pub fn due_display(ms: i64) -> String {
+    let local = from_ms(ms).with_timezone(&qingfeng_core::deadline::CHINA_STANDARD_TIME);
+    if local.format("%H:%M:%S").to_string() == "00:00:00" {
+        let last = local.date_naive().pred_opt().unwrap_or(local.date_naive());
+        format!("{last} 24:00")
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deadline_at_local_midnight_is_the_end_of_the_day_before() {
+        // 2026-12-02 16:00 UTC = 2026-12-03 00:00 in Beijing.
+        let ms = DateTime::parse_from_rfc3339("2026-12-02T16:00:00Z").unwrap().timestamp_millis();
+        assert_eq!(due_display(ms), "2026-12-02 24:00");
+        assert_eq!(due_display(ms + 60_000), "2026-12-03 00:01");
+        assert_eq!(local_display(ms), "2026-12-03 00:00");
+    }
 
     #[test]
     fn today_is_the_date_in_beijing() {

@@ -6,7 +6,8 @@ use qingfeng_platform::sql::{Arg, Sql, Where};
 use serde::Serialize;
 
 use super::{level_zh, state_zh};
-use crate::tickets::store::{fmt_ms, opt_text};
+use crate::tickets::store::opt_text;
+use qingfeng_platform::clock::local_display;
 
 /// 评价 A rating.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -74,10 +75,10 @@ impl Rating {
         self.state.as_deref().is_some_and(|s| s != "closed")
     }
     pub fn due_zh(&self) -> String {
-        self.due_at.map(fmt_ms).unwrap_or_default()
+        self.due_at.map(qingfeng_platform::clock::due_display).unwrap_or_default()
     }
     pub fn created_zh(&self) -> String {
-        fmt_ms(self.created_at)
+        local_display(self.created_at)
     }
     pub fn is_overdue(&self, now_ms: &i64) -> bool {
         self.is_open() && self.due_at.is_some_and(|d| d <= *now_ms)

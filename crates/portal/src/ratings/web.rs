@@ -21,9 +21,9 @@ use serde::{Deserialize, Serialize};
 use super::store::{self, Filter, MonthRow, Rating};
 use super::workflow::{self, ActionInput, RatedService, RatingInput, month_and_day};
 use super::{ENTITY, LEVELS, Level};
-use crate::tickets::store::fmt_ms;
 use crate::tickets::workflow::Env;
 use crate::{PERM_RATINGS, PERM_RATINGS_PUBLISH};
+use qingfeng_platform::clock::local_display;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -324,9 +324,9 @@ async fn one_page(st: &AppState, ctx: &Ctx, me: &User, id: i64, input: ActionInp
             };
             let mut basis = d.get("legal_basis").and_then(|v| v.as_str()).unwrap_or_default().to_string();
             if let Some(due) = d.get("due_at").and_then(|v| v.as_i64()) {
-                basis = format!("期限 {} · {basis}", fmt_ms(due));
+                basis = format!("期限 {} · {basis}", qingfeng_platform::clock::due_display(due));
             }
-            HistoryLine { at: fmt_ms(e.at), actor: e.actor.clone(), what, basis }
+            HistoryLine { at: local_display(e.at), actor: e.actor.clone(), what, basis }
         })
         .collect();
     let phone = match &r.phone_enc {

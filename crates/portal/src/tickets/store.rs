@@ -104,13 +104,13 @@ impl Ticket {
         self.is_open() && self.due_at.is_some_and(|d| d <= *now_ms)
     }
     pub fn due_zh(&self) -> String {
-        self.due_at.map(fmt_ms).unwrap_or_default()
+        self.due_at.map(due_display).unwrap_or_default()
     }
     pub fn reply_due_zh(&self) -> String {
-        self.reply_due_at.map(fmt_ms).unwrap_or_default()
+        self.reply_due_at.map(due_display).unwrap_or_default()
     }
     pub fn created_zh(&self) -> String {
-        fmt_ms(self.created_at)
+        local_display(self.created_at)
     }
     /// Who asked: the company and name, or 匿名.
     pub fn who(&self) -> String {
@@ -132,11 +132,7 @@ impl Ticket {
     }
 }
 
-/// A time (ms) as county local time, `2026-11-30 14:05`.
-pub fn fmt_ms(ms: i64) -> String {
-    let t = qingfeng_platform::clock::from_ms(ms) + chrono::Duration::hours(8);
-    t.format("%Y-%m-%d %H:%M").to_string()
-}
+use qingfeng_platform::clock::{due_display, local_display};
 
 /// What a new ticket stores.
 pub struct NewTicket {

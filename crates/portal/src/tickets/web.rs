@@ -20,13 +20,14 @@ use qingfeng_platform::web::{ApiQuery, AppState, Ctx, Form, Pager, Query, render
 use qingfeng_platform::{ApiError, AppError, session, tracking};
 use serde::{Deserialize, Serialize};
 
-use super::store::{self, Filter, Ticket, fmt_ms};
+use super::store::{self, Filter, Ticket};
 use super::workflow::{self, ActionInput, Env, TicketInput};
 use super::{CATEGORIES, CHANNELS, ENTITY, KINDS, Label, MACHINE, PRIORITIES};
 use crate::PERM_TICKETS;
 use crate::ratings::store::Rating;
 use crate::ratings::workflow::RatingInput;
 use crate::ratings::{self, LEVELS, Level};
+use qingfeng_platform::clock::local_display;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -169,7 +170,7 @@ pub fn public_steps(history: &[Entry]) -> Vec<Step> {
                 _ => return None,
             };
             let note = d.get("public_note").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            Some(Step { at: fmt_ms(e.at), what, note })
+            Some(Step { at: local_display(e.at), what, note })
         })
         .collect();
     steps.retain(|s| !s.what.is_empty());
@@ -526,9 +527,9 @@ fn staff_steps(history: &[Entry]) -> Vec<StaffStep> {
                 }
             }
             if let Some(due) = d.get("due_at").and_then(|v| v.as_i64()) {
-                bits.push(format!("期限 {}", fmt_ms(due)));
+                bits.push(format!("期限 {}", qingfeng_platform::clock::due_display(due)));
             }
-            StaffStep { at: fmt_ms(e.at), actor: e.actor.clone(), what, detail: bits.join(" · ") }
+            StaffStep { at: local_display(e.at), actor: e.actor.clone(), what, detail: bits.join(" · ") }
         })
         .collect()
 }
