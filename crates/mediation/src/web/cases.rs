@@ -8,7 +8,7 @@ use axum::extract::Multipart;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use qingfeng_platform::attachments::{self, Attachment, AttachmentStore, NewAttachment};
+use qingfeng_platform::attachments::{self, Attachment, NewAttachment};
 use qingfeng_platform::auth::Role;
 use qingfeng_platform::listing::{ListParams, ListQuery, Page};
 use qingfeng_platform::users::User;
@@ -405,33 +405,15 @@ async fn court_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Ap
     render_with(&page, None)
 }
 
-fn attachment_store(st: &AppState) -> AttachmentStore {
-    AttachmentStore::new(&st.cfg.data_dir, st.cfg.max_upload_mib.saturating_mul(1024 * 1024))
-}
-
 /// 附件 Add evidence (photos, documents) to a case the person can see.
-async fn attach(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, mut mp: Multipart) -> Result<Response, AppError> {
+async fn attach(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, mp: Multipart) -> Result<Response, AppError> {
     let me = ctx.require(&PERM_CASES)?;
     let id = parse_id(&id)?;
     let result = async {
-        let bad = |e: axum::extract::multipart::MultipartError| {
-            AppError::bad_request("request.form", format!("上传内容有误（{}）", e.body_text()))
-        };
-        let (mut csrf, mut name, mut mime, mut bytes) = (String::new(), String::new(), String::new(), Vec::new());
-        while let Some(field) = mp.next_field().await.map_err(bad)? {
-            match field.name().unwrap_or("") {
-                "csrf" => csrf = field.text().await.map_err(bad)?,
-                "file" => {
-                    name = field.file_name().unwrap_or("").to_string();
-                    mime = field.content_type().unwrap_or("").to_string();
-                    bytes = field.bytes().await.map_err(bad)?.to_vec();
-                }
-                _ => {}
-            }
-        }
-        ctx.check_csrf(&csrf)?;
+        let up = qingfeng_platform::web::upload::read(mp).await?;
+        ctx.check_csrf(up.field("csrf"))?;
         let case = store::visible_case(&st.db, me, id).await?;
-        if bytes.is_empty() {
+        if up.bytes.is_empty() {
             return Err(AppError::bad_request("mediation.file_empty", "请选择要上传的文件"));
         }
         let actor = qingfeng_platform::web::console::actor_of(me);
@@ -439,12 +421,12 @@ async fn attach(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, mu
             county_code: &case.county_code,
             owner_kind: MACHINE.entity,
             owner_id: case.id,
-            filename: &name,
-            declared_mime: &mime,
-            bytes: &bytes,
+            filename: &up.file_name,
+            declared_mime: &up.content_type,
+            bytes: &up.bytes,
             actor: &actor,
         };
-        attachment_store(&st).store(&st.db, st.clock.now_ms(), &new).await
+        st.attachments().store(&st.db, st.clock.now_ms(), &new).await
     }
     .await;
     match result {
@@ -463,7 +445,7 @@ async fn attachment(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
     if a.owner_kind != MACHINE.entity || store::visible_case(&st.db, me, a.owner_id).await.is_err() {
         return Err(not_found());
     }
-    let (a, bytes) = attachment_store(&st).open(&st.db, aid, |_| true).await?;
+    let (a, bytes) = st.attachments().open(&st.db, aid, |_| true).await?;
     let disposition = format!("attachment; filename*=UTF-8''{}", qingfeng_platform::web::urlencode(&a.filename));
     Ok(([(axum::http::header::CONTENT_TYPE, a.mime.clone()), (axum::http::header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response())

@@ -212,6 +212,11 @@ impl AppState {
         self.calendar.read().map(|c| c.clone()).unwrap_or_else(|p| p.into_inner().clone())
     }
 
+    /// 附件 The attachment store under the data directory, capped at the upload limit.
+    pub fn attachments(&self) -> crate::attachments::AttachmentStore {
+        crate::attachments::AttachmentStore::new(&self.cfg.data_dir, self.cfg.max_upload_mib.saturating_mul(1024 * 1024))
+    }
+
     pub fn is_live(&self, system: &str) -> bool {
         self.modules.iter().any(|m| m.system() == system && m.has_public_pages())
     }

@@ -15,6 +15,8 @@ pub struct Upload {
     fields: HashMap<String, String>,
     /// The name of the file field `file` as the browser gave it.
     pub file_name: String,
+    /// The file's type as the browser declared it (checked again by the attachment store).
+    pub content_type: String,
     pub bytes: Vec<u8>,
 }
 
@@ -37,6 +39,7 @@ pub async fn read(mut mp: Multipart) -> Result<Upload, AppError> {
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
             up.file_name = field.file_name().unwrap_or("").to_string();
+            up.content_type = field.content_type().unwrap_or("").to_string();
             up.bytes = field.bytes().await.map_err(bad)?.to_vec();
         } else {
             let text = field.text().await.map_err(bad)?;

@@ -10,7 +10,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use qingfeng_platform::AppError;
-use qingfeng_platform::attachments::{self, Attachment, AttachmentStore, NewAttachment};
+use qingfeng_platform::attachments::{self, Attachment, NewAttachment};
 use qingfeng_platform::audit;
 use qingfeng_platform::db::Tx;
 use qingfeng_platform::listing::{ListParams, ListQuery};
@@ -313,39 +313,20 @@ async fn act(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, Form
     }
 }
 
-fn attachment_store(st: &AppState) -> AttachmentStore {
-    AttachmentStore::new(&st.cfg.data_dir, st.cfg.max_upload_mib.saturating_mul(1024 * 1024))
-}
-
 /// 图片 Add a cover or an inline image (PNG or JPEG) to a draft.
-async fn upload(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, mut mp: Multipart) -> Result<Response, AppError> {
+async fn upload(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, mp: Multipart) -> Result<Response, AppError> {
     let me = ctx.require(&PERM_CONTENT_EDIT)?;
     let a = load(&st, me, &raw).await?;
     let result = async {
-        let bad = |e: axum::extract::multipart::MultipartError| {
-            AppError::bad_request("request.form", format!("上传内容有误（{}）", e.body_text()))
-        };
-        let (mut csrf, mut role, mut name, mut mime, mut bytes) = (String::new(), String::new(), String::new(), String::new(), Vec::new());
-        while let Some(field) = mp.next_field().await.map_err(bad)? {
-            match field.name().unwrap_or("") {
-                "csrf" => csrf = field.text().await.map_err(bad)?,
-                "role" => role = field.text().await.map_err(bad)?,
-                "file" => {
-                    name = field.file_name().unwrap_or("").to_string();
-                    mime = field.content_type().unwrap_or("").to_string();
-                    bytes = field.bytes().await.map_err(bad)?.to_vec();
-                }
-                _ => {}
-            }
-        }
-        ctx.check_csrf(&csrf)?;
+        let up = qingfeng_platform::web::upload::read(mp).await?;
+        ctx.check_csrf(up.field("csrf"))?;
         if a.state != DRAFT {
             return Err(AppError::conflict("portal.not_draft", "只有草稿可以添加图片"));
         }
-        if bytes.is_empty() {
+        if up.bytes.is_empty() {
             return Err(AppError::bad_request("portal.image_empty", "请选择要上传的图片"));
         }
-        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+        let ext = up.file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
         if !matches!(ext.as_str(), "png" | "jpg" | "jpeg") {
             return Err(AppError::bad_request("portal.image_type", "图片只接受 PNG 或 JPEG 格式"));
         }
@@ -354,14 +335,14 @@ async fn upload(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>, m
             county_code: &a.county_code,
             owner_kind: OWNER_KIND,
             owner_id: a.id,
-            filename: &name,
-            declared_mime: &mime,
-            bytes: &bytes,
+            filename: &up.file_name,
+            declared_mime: &up.content_type,
+            bytes: &up.bytes,
             actor: &actor,
         };
         let now = st.clock.now_ms();
-        let stored = attachment_store(&st).store(&st.db, now, &new).await?;
-        if role == "cover" {
+        let stored = st.attachments().store(&st.db, now, &new).await?;
+        if up.field("role") == "cover" {
             let mut tx = st.db.begin().await?;
             store::set_cover(&mut tx, a.id, Some(stored.id), now).await?;
             tx.commit().await?;

@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use qingfeng_platform::attachments::{self, AttachmentStore};
+use qingfeng_platform::attachments;
 use qingfeng_platform::listing::{ListParams, ListQuery, Page};
 use qingfeng_platform::web::{ApiQuery, AppState, Ctx, Pager, Query, render_with};
 use qingfeng_platform::{ApiError, AppError};
@@ -154,10 +154,6 @@ async fn cases_one(State(st): State<AppState>, ctx: Ctx, Path(raw): Path<String>
     one_page(st, ctx, Channel::Cases, raw).await
 }
 
-fn attachment_store(st: &AppState) -> AttachmentStore {
-    AttachmentStore::new(&st.cfg.data_dir, st.cfg.max_upload_mib.saturating_mul(1024 * 1024))
-}
-
 /// An image of an article, with `allowed` deciding on the owning article.
 pub(crate) async fn serve_image(st: &AppState, raw: &str, allowed: impl Fn(&Article) -> bool) -> Result<Response, AppError> {
     let not_found = || AppError::not_found("attachment.not_found", "图片不存在");
@@ -170,7 +166,7 @@ pub(crate) async fn serve_image(st: &AppState, raw: &str, allowed: impl Fn(&Arti
     if !allowed(&article) {
         return Err(not_found());
     }
-    let (meta, bytes) = attachment_store(st).open(&st.db, id, |_| true).await?;
+    let (meta, bytes) = st.attachments().open(&st.db, id, |_| true).await?;
     Ok(([(header::CONTENT_TYPE, meta.mime.clone()), (header::CACHE_CONTROL, "public, max-age=300".to_string())], bytes).into_response())
 }
 
