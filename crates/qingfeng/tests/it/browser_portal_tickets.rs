@@ -115,6 +115,13 @@ async fn a_complaint_filed_on_a_phone_is_handled_rated_and_its_bad_rating_rectif
         b.find(Locator::Id("satisfied-no")).await.unwrap().click().await.unwrap();
         submit_and_wait(&b, Locator::Id("do-revisit"), Locator::Id("ticket-state")).await;
         assert_eq!(state(&b, "ticket-state").await, "已办结");
+        // The office's desk across the modules.
+        b.goto(&app.url("/console/portal")).await.unwrap();
+        b.wait().for_element(Locator::Id("portal-desk")).await.unwrap();
+        fits_the_phone(&b, "the staff desk").await;
+        if first {
+            shot(&b, "portal-desk").await;
+        }
 
         // The entrepreneur tracks it and rates it 不满意, with the reason.
         b.delete_all_cookies().await.unwrap();
