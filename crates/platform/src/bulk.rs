@@ -1,7 +1,7 @@
 //! 批量写入 Bulk loading: many rows of one shape into one table, by the fastest path
-//! each backend has: multi-row `INSERT` statements on SQLite (anonymous `?`
-//! placeholders, as many rows per statement as SQLite's parameter limit allows) and
-//! `COPY … FROM STDIN` on PostgreSQL. Callers describe a row once, as [`Val`]s.
+//! each backend has: on SQLite one `INSERT … SELECT … FROM jsonb_each(?)` per few MiB of
+//! rows (the rows travel as one JSON value: one bind, one parse, no parameter limit, no
+//! per-row statement work) and `COPY … FROM STDIN` on PostgreSQL. Callers describe a row once, as [`Val`]s.
 //!
 //! The rows go in inside the caller's transaction, so a bulk load is as atomic as any
 //! other write. `COPY` has no `ON CONFLICT`: callers settle duplicates before loading.
@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use chrono::{Datelike, NaiveDate};
 
 use crate::db::Tx;
-use crate::sql::{Arg, Sql};
+use crate::sql::Sql;
 
 /// One value of a bulk row.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,8 +55,6 @@ pub fn push_date(out: &mut String, d: NaiveDate) {
     let _ = write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
 }
 
-/// SQLite's default limit on host parameters per statement (since 3.32).
-const SQLITE_MAX_PARAMS: usize = 32_766;
 /// Bytes of COPY data sent per message batch.
 const COPY_BUFFER: usize = 4 << 20;
 
@@ -119,18 +117,84 @@ impl CopyText {
     }
 }
 
-fn arg(v: Val<'_>) -> Arg {
-    match v {
-        Val::Text(s) => Arg::Text(s.to_string()),
-        Val::Int(i) => Arg::Int(i),
-        Val::Bool(b) => Arg::Bool(b),
-        Val::Date(d) => {
-            let mut s = String::with_capacity(10);
-            push_date(&mut s, d);
-            Arg::Text(s)
-        }
-        Val::Null => Arg::NullText,
+/// Bytes of JSON rows bound per statement on SQLite.
+const JSON_BUFFER: usize = 4 << 20;
+
+/// Rows as one JSON array of arrays, `[[1,"a",null],…]`, for SQLite to unpack with
+/// `jsonb_each`: the whole batch is one bound value, parsed once by SQLite into its binary
+/// JSON, and each cell is read from that by position.
+#[derive(Debug, Default)]
+pub struct JsonRows {
+    buf: String,
+}
+
+impl JsonRows {
+    pub fn new() -> JsonRows {
+        JsonRows::default()
     }
+    pub fn push_row(&mut self, vals: &[Val<'_>]) {
+        self.buf.push(if self.buf.is_empty() { '[' } else { ',' });
+        self.buf.push('[');
+        for (i, v) in vals.iter().enumerate() {
+            if i > 0 {
+                self.buf.push(',');
+            }
+            match *v {
+                Val::Null => self.buf.push_str("null"),
+                Val::Int(i) => {
+                    let _ = write!(self.buf, "{i}");
+                }
+                Val::Bool(b) => self.buf.push(if b { '1' } else { '0' }),
+                Val::Date(d) => {
+                    self.buf.push('"');
+                    push_date(&mut self.buf, d);
+                    self.buf.push('"');
+                }
+                Val::Text(s) => json_string(&mut self.buf, s),
+            }
+        }
+        self.buf.push(']');
+    }
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+    /// The rows so far as one JSON text; empties the buffer.
+    pub fn take(&mut self) -> String {
+        let mut out = std::mem::take(&mut self.buf);
+        if !out.is_empty() {
+            out.push(']');
+        }
+        out
+    }
+}
+
+/// `s` as a JSON string literal.
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
 /// Load `items` into `table` (`columns` in order) inside `tx`; `row` writes one item's
@@ -149,24 +213,26 @@ pub async fn load<'a, T>(
     let mut vals: Vec<Val<'a>> = Vec::with_capacity(columns.len());
     match tx {
         Tx::Sqlite(_) => {
-            let per_stmt = (SQLITE_MAX_PARAMS / columns.len()).clamp(1, 500);
+            let picks: Vec<String> = (0..columns.len()).map(|i| format!("value ->> {i}")).collect();
+            let statement = format!("INSERT INTO {table} ({cols}) SELECT {} FROM jsonb_each(", picks.join(", "));
+            let run = |json: String| {
+                let mut s = Sql::new(&statement);
+                s.bind(json).push(")");
+                s
+            };
+            let mut json = JsonRows::new();
             let mut written = 0;
-            for chunk in items.chunks(per_stmt) {
-                let mut s = Sql::new(&format!("INSERT INTO {table} ({cols}) VALUES "));
-                for (i, item) in chunk.iter().enumerate() {
-                    vals.clear();
-                    row(item, &mut vals);
-                    debug_assert_eq!(vals.len(), columns.len());
-                    s.push(if i == 0 { "(" } else { ", (" });
-                    for (j, v) in vals.iter().enumerate() {
-                        if j > 0 {
-                            s.push(", ");
-                        }
-                        s.bind(arg(*v));
-                    }
-                    s.push(")");
+            for item in items {
+                vals.clear();
+                row(item, &mut vals);
+                debug_assert_eq!(vals.len(), columns.len());
+                json.push_row(&vals);
+                if json.len() >= JSON_BUFFER {
+                    written += tx.execute_sql(&run(json.take())).await?;
                 }
-                written += tx.execute_sql(&s).await?;
+            }
+            if !json.is_empty() {
+                written += tx.execute_sql(&run(json.take())).await?;
             }
             Ok(written)
         }
@@ -221,7 +287,7 @@ mod tests {
             };
             on("CREATE TABLE bulk_t (id BIGINT NOT NULL, name TEXT, day TEXT, ok BOOLEAN NOT NULL)").await;
             let items: Vec<(i64, Option<String>)> =
-                (0..1500).map(|i| (i, if i % 7 == 0 { None } else { Some(format!("名\t{i}\\\n")) })).collect();
+                (0..1500).map(|i| (i, if i % 7 == 0 { None } else { Some(format!("名\t{i}\\\n\"\u{1}")) })).collect();
             let mut tx = t.db.begin().await.unwrap();
             let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
             let n = load(&mut tx, "bulk_t", &["id", "name", "day", "ok"], &items, |(i, name), out| {
@@ -234,7 +300,7 @@ mod tests {
             let back: Vec<(i64, Option<String>, String, bool)> =
                 Sql::new("SELECT id, name, day, ok FROM bulk_t ORDER BY id").fetch_all(&t.db).await.unwrap();
             assert_eq!(back.len(), 1500);
-            assert_eq!(back[1], (1, Some("名\t1\\\n".into()), "2026-11-30".into(), false), "{}", t.name);
+            assert_eq!(back[1], (1, Some("名\t1\\\n\"\u{1}".into()), "2026-11-30".into(), false), "{}", t.name);
             assert_eq!(back[7].1, None);
             // Many keys at once: one array on PostgreSQL, IN lists on SQLite.
             let keys: Vec<i64> = (0..3000).filter(|k| k % 3 == 0).collect();

@@ -147,7 +147,51 @@ impl Sql {
     }
 }
 
+impl Sql {
+    /// Like [`Sql::for_keys`] for a two-column key: the rows whose `(columns.0,
+    /// columns.1)` is one of `pairs`, looked up in a two-column index. The pairs travel
+    /// as one JSON array of `[a, b]` on SQLite and as two `BIGINT[]` on PostgreSQL.
+    fn for_key_pairs(&self, columns: (&str, &str), pairs: &[(i64, i64)], sqlite: bool) -> Sql {
+        let mut s = self.clone();
+        let (a, b) = columns;
+        s.push("(").push(a).push(", ").push(b).push(") IN ");
+        if sqlite {
+            let mut list = String::with_capacity(pairs.len() * 26 + 2);
+            list.push('[');
+            for (i, (x, y)) in pairs.iter().enumerate() {
+                let _ = write!(list, "{}[{x},{y}]", if i > 0 { "," } else { "" });
+            }
+            list.push(']');
+            s.push("(SELECT value ->> 0, value ->> 1 FROM json_each(").bind(list).push("))");
+        } else {
+            let array = |f: &dyn Fn(&(i64, i64)) -> i64| {
+                let items: Vec<String> = pairs.iter().map(|p| f(p).to_string()).collect();
+                format!("{{{}}}", items.join(","))
+            };
+            s.push("(SELECT * FROM unnest(CAST(")
+                .bind(array(&|p| p.0))
+                .push(" AS BIGINT[]), CAST(")
+                .bind(array(&|p| p.1))
+                .push(" AS BIGINT[])))");
+        }
+        s
+    }
+}
+
 impl crate::db::Tx {
+    /// The rows of `base` whose two-column key is one of `pairs` (see
+    /// [`Sql::for_key_pairs`]), inside this transaction.
+    pub async fn fetch_by_key_pairs<T>(&mut self, base: &Sql, columns: (&str, &str), pairs: &[(i64, i64)]) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        if pairs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let s = base.for_key_pairs(columns, pairs, matches!(self, crate::db::Tx::Sqlite(_)));
+        self.fetch_all::<T>(&s).await
+    }
+
     /// The rows of `base` whose `column` is one of `keys` (see [`Sql::for_keys`]), inside
     /// this transaction: the one way to look many keys up at once.
     pub async fn fetch_by_keys<T>(&mut self, base: &Sql, column: &str, keys: &[i64], suffix: &str) -> Result<Vec<T>, sqlx::Error>
