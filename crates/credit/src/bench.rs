@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use qingfeng_platform::AppError;
 use qingfeng_platform::bulk::{self, Val};
-use qingfeng_platform::db::Db;
+use qingfeng_platform::db::{Db, Tx};
 use qingfeng_platform::pii::Pii;
 use serde::Serialize;
 
@@ -114,6 +114,8 @@ pub async fn credit_ingest(
     let mut ceiling_time = Duration::ZERO;
     let mut ceiling_rows = 0u64;
     let mut subject_ids: HashMap<i64, i64> = HashMap::new();
+    // Transactions as long as the pipeline's (see [`ingest::COMMIT_EVERY`]), timed alike.
+    let mut tx: Option<(qingfeng_platform::db::Tx, Duration)> = None;
     for (kind, path) in &files {
         let input = std::fs::File::open(path).map_err(AppError::internal)?;
         let mut rows = reader::open(*kind, reader::Format::Csv, Box::new(input)).map_err(|e| AppError::bad_request(e.code, e.message))?;
@@ -131,7 +133,17 @@ pub async fn credit_ingest(
             }
             if batch.len() >= ingest::BATCH_ROWS || (end && !batch.is_empty()) {
                 let t = Instant::now();
-                ceiling_rows += raw_load(ceiling, &base.county_code, &batch, &mut subject_ids).await?;
+                let (open, spent) = match &mut tx {
+                    Some(open) => open,
+                    None => tx.insert((ceiling.begin().await?, Duration::ZERO)),
+                };
+                ceiling_rows += raw_load(open, &base.county_code, &batch, &mut subject_ids).await?;
+                *spent += t.elapsed();
+                if *spent >= ingest::COMMIT_EVERY
+                    && let Some((open, _)) = tx.take()
+                {
+                    open.commit().await?;
+                }
                 ceiling_time += t.elapsed();
                 batch.clear();
             }
@@ -139,6 +151,11 @@ pub async fn credit_ingest(
                 break;
             }
         }
+    }
+    if let Some((open, _)) = tx.take() {
+        let t = Instant::now();
+        open.commit().await?;
+        ceiling_time += t.elapsed();
     }
     let ceiling_seconds = ceiling_time.as_secs_f64();
     say(&format!("ceiling: {ceiling_rows} rows in {ceiling_seconds:.1} s"));
@@ -167,9 +184,9 @@ pub async fn credit_ingest(
     })
 }
 
-/// The raw path: the batch's new subjects and its records, as bulk loads in one
+/// The raw path: the batch's new subjects and its records, as bulk loads in the open
 /// transaction, with no lookups (ids are assigned here). Returns the records written.
-async fn raw_load(db: &Db, county: &str, batch: &[Prepared], subject_ids: &mut HashMap<i64, i64>) -> Result<u64, AppError> {
+async fn raw_load(tx: &mut Tx, county: &str, batch: &[Prepared], subject_ids: &mut HashMap<i64, i64>) -> Result<u64, AppError> {
     let mut new_subjects: Vec<(i64, &Prepared)> = Vec::new();
     let mut rows: Vec<(&Prepared, i64)> = Vec::with_capacity(batch.len());
     let mut keys: HashMap<i64, ()> = HashMap::with_capacity(batch.len());
@@ -185,9 +202,9 @@ async fn raw_load(db: &Db, county: &str, batch: &[Prepared], subject_ids: &mut H
         });
         rows.push((p, id));
     }
-    let mut tx = db.begin().await?;
+    rows.sort_by_key(|(_, id)| *id);
     bulk::load(
-        &mut tx,
+        tx,
         "credit_subjects",
         &["id", "county_code", "kind", "key_hash", "uscc", "id_hash", "id_enc", "name", "created_at", "updated_at"],
         &new_subjects,
@@ -208,13 +225,11 @@ async fn raw_load(db: &Db, county: &str, batch: &[Prepared], subject_ids: &mut H
         },
     )
     .await?;
-    bulk::load(&mut tx, "credit_subject_names", &["subject_id", "name", "first_seen"], &new_subjects, |(id, p), out| {
+    bulk::load(tx, "credit_subject_names", &["subject_id", "name", "first_seen"], &new_subjects, |(id, p), out| {
         out.extend([Val::Int(*id), Val::Text(&p.valid.subject_name), Val::Int(0)]);
     })
     .await?;
-    let n = store::insert_records(&mut tx, county, 0, &rows, 0).await?;
-    tx.commit().await?;
-    Ok(n)
+    store::insert_records(tx, county, 0, &rows, 0).await
 }
 
 #[cfg(test)]

@@ -125,8 +125,14 @@ impl SubjectRow for Prepared {
     }
 }
 
-/// Find or create the subjects of a batch; returns subject key → id.
-async fn subjects<P: SubjectRow>(tx: &mut Tx, county: &str, batch: &[P], now_ms: i64) -> Result<HashMap<i64, i64>, AppError> {
+/// Find or create the subjects of a batch; returns subject key → id, and the keys of
+/// the subjects created here (which have nothing stored yet).
+async fn subjects<P: SubjectRow>(
+    tx: &mut Tx,
+    county: &str,
+    batch: &[P],
+    now_ms: i64,
+) -> Result<(HashMap<i64, i64>, std::collections::HashSet<i64>), AppError> {
     let mut wanted: Vec<&P> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for p in batch {
@@ -163,8 +169,9 @@ async fn subjects<P: SubjectRow>(tx: &mut Tx, county: &str, batch: &[P], now_ms:
         }
     }
     if new.is_empty() {
-        return Ok(ids);
+        return Ok((ids, Default::default()));
     }
+    let created_keys = new.iter().map(|p| p.subject_key()).collect();
     bulk::load(tx, "credit_subjects", SUBJECT_COLUMNS, &new, |p, out| {
         out.extend([
             Val::Text(county),
@@ -192,7 +199,7 @@ async fn subjects<P: SubjectRow>(tx: &mut Tx, county: &str, batch: &[P], now_ms:
         out.extend([Val::Int(*id), Val::Text(first_names.get(k).copied().unwrap_or_default()), Val::Int(now_ms)]);
     })
     .await?;
-    Ok(ids)
+    Ok((ids, created_keys))
 }
 
 /// The columns an import writes to `credit_records`, in the order [`store_batch`] gives them.
@@ -270,11 +277,15 @@ struct Existing {
     payload: String,
 }
 
-/// Store one batch in one transaction: new records inserted, identical ones counted as
-/// duplicates, changed ones updated as corrections with the old version kept in the
-/// audit chain. Running the same batch again stores nothing twice.
+/// Store one batch in the caller's transaction: new records inserted, identical ones
+/// counted as duplicates, changed ones updated as corrections with the old version kept
+/// in the audit chain. Running the same batch again stores nothing twice.
+///
+/// A row's natural key contains its subject, so it is looked up under its subject (the
+/// one index `UNIQUE (subject_id, natural_key)`), and not at all when its subject was
+/// created by this very batch.
 pub async fn store_batch(
-    db: &Db,
+    tx: &mut Tx,
     county: &str,
     import_id: i64,
     batch: &[Prepared],
@@ -285,13 +296,15 @@ pub async fn store_batch(
     if batch.is_empty() {
         return Ok(out);
     }
-    let mut tx = db.begin().await?;
-    tx.prefer_index_lookups().await?;
-    let subject_ids = subjects(&mut tx, county, batch, now_ms).await?;
+    let (subject_ids, created) = subjects(tx, county, batch, now_ms).await?;
     let mut by_key: HashMap<i64, Existing> = HashMap::new();
     let q = Sql::new("SELECT id, natural_key, content_hash, kind, source_dept, doc_no, subject_id, payload FROM credit_records WHERE ");
-    let keys: Vec<i64> = batch.iter().map(|p| p.natural_key).collect();
-    let existing: Vec<Existing> = tx.fetch_by_keys(&q, "natural_key", &keys, "").await?;
+    let pairs: Vec<(i64, i64)> = batch
+        .iter()
+        .filter(|p| !created.contains(&p.subject_key))
+        .filter_map(|p| Some((*subject_ids.get(&p.subject_key)?, p.natural_key)))
+        .collect();
+    let existing: Vec<Existing> = tx.fetch_by_key_pairs(&q, ("subject_id", "natural_key"), &pairs).await?;
     by_key.extend(existing.into_iter().map(|e| (e.natural_key, e)));
     let mut inserts: Vec<(&Prepared, i64)> = Vec::new();
     let mut pending: HashMap<i64, usize> = HashMap::new();
@@ -333,7 +346,7 @@ pub async fn store_batch(
                 let old: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
                 let detail = serde_json::json!({"import": import_id, "line": p.line, "doc_no": v.doc_no, "old": old});
                 audit::append(
-                    &mut tx,
+                    tx,
                     now_ms,
                     &Change {
                         county_code: county,
@@ -363,9 +376,11 @@ pub async fn store_batch(
             }
         }
     }
-    out.stored += insert_records(&mut tx, county, import_id, &inserts, now_ms).await?;
-    add_dept_stats(&mut tx, county, &inserts).await?;
-    tx.commit().await?;
+    // In subject order: a subject's new records lie together in the table, and the
+    // index is written front to back.
+    inserts.sort_by_key(|(_, subject_id)| *subject_id);
+    out.stored += insert_records(tx, county, import_id, &inserts, now_ms).await?;
+    add_dept_stats(tx, county, &inserts).await?;
     Ok(out)
 }
 
@@ -929,7 +944,7 @@ struct StoredEntry {
 /// (same list, subject and document number, no natural key yet) is taken over by the
 /// file's row; one that another department sent is a collision, never overwritten.
 pub async fn store_list_batch(
-    db: &Db,
+    tx: &mut Tx,
     county: &str,
     import_id: i64,
     batch: &[PreparedListEntry],
@@ -940,8 +955,7 @@ pub async fn store_list_batch(
     if batch.is_empty() {
         return Ok(out);
     }
-    let mut tx = db.begin().await?;
-    let subject_ids = subjects(&mut tx, county, batch, now_ms).await?;
+    let (subject_ids, _) = subjects(tx, county, batch, now_ms).await?;
     // What is stored for the batch's subjects, by natural key and by the table's own
     // unique key (list, subject, document number).
     let mut stored: Vec<StoredEntry> = Vec::new();
@@ -1012,7 +1026,7 @@ pub async fn store_list_batch(
                             "removed_on": e.removed_on, "payload": old_payload}
                 });
                 audit::append(
-                    &mut tx,
+                    tx,
                     now_ms,
                     &Change {
                         county_code: county,
@@ -1075,7 +1089,7 @@ pub async fn store_list_batch(
         let detail = serde_json::json!({"import": import_id, "line": p.line, "list": v.list_kind.key(), "subject": subject_id, "basis": v.basis,
             "ref": v.source_ref, "listed_on": v.listed_on.to_string(), "ends_on": v.ends_on.map(|d| d.to_string())});
         audit::append(
-            &mut tx,
+            tx,
             now_ms,
             &Change {
                 county_code: county,
@@ -1089,7 +1103,6 @@ pub async fn store_list_batch(
         .await?;
         out.stored += 1;
     }
-    tx.commit().await?;
     Ok(out)
 }
 

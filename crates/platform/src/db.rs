@@ -26,10 +26,12 @@ pub static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/post
 /// per second (docs/benchmarks.md).
 pub const DEFAULT_SQLITE_CACHE_MIB: u32 = 4;
 /// The page cache of a bulk import's own process, in MiB (`credit import`, the
-/// benchmark). Measured at 1 M records: 16 MiB 24.1 k records/s, 256 MiB 23.2 k/s,
-/// 1 GiB 23.7 k/s (docs/benchmarks.md) — the kernel caches the file either way — so a
-/// modest cache, for the larger indexes of a county-sized table.
-pub const BULK_SQLITE_CACHE_MIB: u32 = 64;
+/// benchmark). An import keeps each transaction open for a second or more
+/// (`COMMIT_EVERY` in the credit crate), and every index page it touches stays dirty in
+/// this cache until the commit: a cache smaller than the pages one transaction dirties
+/// spills them to the WAL early, and the same page is written again and again. On a
+/// county-sized table (13 M records) the record index alone is ≈ 300 MB.
+pub const BULK_SQLITE_CACHE_MIB: u32 = 512;
 
 /// Which database engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,11 +104,13 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            // A page cache larger than SQLite's 2 MB default and a WAL of up to 10,000
-            // pages before each checkpoint: bulk imports rewrite the same index pages in
-            // every batch, and both settings let a page be written once.
+            // A page cache larger than SQLite's 2 MB default and a WAL of at least 10,000
+            // pages (half the cache, for a bulk import's large cache) before each
+            // checkpoint: bulk imports rewrite the same index pages in every
+            // transaction, and both settings let a page be copied once.
             let cache_kib = format!("-{}", u64::from(cache_mib.max(2)) * 1024);
-            let opts = opts.pragma("cache_size", cache_kib).pragma("wal_autocheckpoint", "10000");
+            let checkpoint_pages = (u64::from(cache_mib) * 128).max(10_000);
+            let opts = opts.pragma("cache_size", cache_kib).pragma("wal_autocheckpoint", checkpoint_pages.to_string());
             let pool = SqlitePoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
             Ok(Db::Sqlite(pool))
         } else {

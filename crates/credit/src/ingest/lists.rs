@@ -6,7 +6,7 @@
 //! reconcile the same way: `read = stored + updated + duplicate + rejected`.
 
 use qingfeng_platform::AppError;
-use qingfeng_platform::db::Db;
+use qingfeng_platform::db::Tx;
 use qingfeng_platform::pii::Pii;
 
 use super::reader::{RawRow, Unreadable};
@@ -48,13 +48,13 @@ impl Lane for Entries {
     }
     fn store<'a>(
         &'a self,
-        db: &'a Db,
+        tx: &'a mut Tx,
         req: &'a Request,
         import_id: i64,
         batch: &'a [PreparedListEntry],
         now_ms: i64,
     ) -> impl std::future::Future<Output = Result<store::BatchOutcome, AppError>> + Send + 'a {
-        store::store_list_batch(db, &req.county_code, import_id, batch, &req.actor, now_ms)
+        store::store_list_batch(tx, &req.county_code, import_id, batch, &req.actor, now_ms)
     }
 }
 
@@ -65,6 +65,7 @@ mod tests {
     use crate::model::{ImportKind, RecordKind};
     use chrono::NaiveDate;
     use qingfeng_platform::audit::{self, Actor};
+    use qingfeng_platform::db::Db;
     use qingfeng_platform::testing;
 
     fn uscc(prefix2: &str, body8: &str) -> String {
