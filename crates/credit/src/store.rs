@@ -579,10 +579,17 @@ pub struct PublicRecord {
     pub payload: String,
 }
 
-/// The stored payload text as the JSON object it is (empty if it is not one).
+/// The stored payload text as the JSON object it is (empty if it is not one), written out
+/// as stored rather than parsed into a map and encoded again: the import stores the
+/// fields' map as serde_json encodes it (keys in order, compact), so the bytes are the
+/// same, without a map and its strings allocated for each of the ≈ 22 records of a
+/// profile (docs/benchmarks.md). Checked as JSON on the way, so a damaged payload still
+/// becomes `{}` and never breaks the response.
 fn payload_as_object<S: serde::Serializer>(payload: &str, s: S) -> Result<S::Ok, S::Error> {
-    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(payload).unwrap_or_default();
-    serde::Serialize::serialize(&map, s)
+    match serde_json::from_str::<&serde_json::value::RawValue>(payload) {
+        Ok(raw) if raw.get().starts_with('{') => serde::Serialize::serialize(raw, s),
+        _ => serde::Serialize::serialize(&serde_json::Map::new(), s),
+    }
 }
 
 impl PublicRecord {

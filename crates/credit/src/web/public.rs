@@ -539,6 +539,23 @@ mod tests {
         }
     }
 
+    /// A record's `fields` are its stored payload as is: the same bytes as parsing the
+    /// payload into a map and encoding it again, and `{}` for a payload that is not a
+    /// JSON object.
+    #[test]
+    fn fields_are_the_stored_payload_object() {
+        let fields = serde_json::json!({"CF_WSH": "清市监罚〔2025〕3号", "BZ": "引号\"与\\反斜杠", "CF_FR_ZJHM": "4109**********0013"});
+        let r = record(1, "cf", "罚1", fields.clone());
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.contains(&format!("\"fields\":{}", serde_json::to_string(&fields).unwrap())), "{json}");
+        for bad in ["", "not json", "[1,2]", "\"text\"", "{\"a\":"] {
+            let mut r = record(2, "cf", "罚2", serde_json::json!({}));
+            r.payload = bad.into();
+            let v: serde_json::Value = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+            assert_eq!(v["fields"], serde_json::json!({}), "{bad:?}");
+        }
+    }
+
     fn entry(kind: crate::model::ListKind, ends_on: Option<&str>) -> PublicListEntry {
         PublicListEntry {
             kind: kind.key(),
