@@ -256,7 +256,7 @@ pub async fn insert_records(tx: &mut Tx, county: &str, import_id: i64, rows: &[(
             Val::Text(w.regime.as_str()),
             Val::Date(p.received),
             Val::Bool(p.timely),
-            Val::Text(&p.payload),
+            Val::Json(&p.payload),
             Val::Int(import_id),
             Val::Int(now_ms),
             Val::Int(now_ms),
