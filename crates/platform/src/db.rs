@@ -25,12 +25,15 @@ pub static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/post
 /// connection took the server from 130 MB to 330 MB under load for no gain in requests
 /// per second (docs/benchmarks.md).
 pub const DEFAULT_SQLITE_CACHE_MIB: u32 = 4;
-/// The page cache of a bulk import's own process, in MiB (`credit import`, the
-/// benchmark). An import keeps each transaction open for a second or more
-/// (`COMMIT_EVERY` in the credit crate), and every index page it touches stays dirty in
-/// this cache until the commit: a cache smaller than the pages one transaction dirties
-/// spills them to the WAL early, and the same page is written again and again. On a
-/// county-sized table (13 M records) the record index alone is ≈ 300 MB.
+/// The page cache of a bulk import's own process, in MiB per connection (`credit
+/// import`, the benchmark; a larger `sqlite_cache_mib` in the configuration wins). An
+/// import holds each transaction open for 1.5 s (`COMMIT_EVERY` in the credit crate),
+/// and on a county-sized table its batches dirty random leaf pages of a ≈ 300 MB record
+/// index: pages evicted before the commit are written to the WAL twice. 13 M records
+/// (docs/benchmarks.md): 64 MiB 508 s, 256 MiB 449 s, 512 MiB 416 s, at a peak RSS of
+/// 0.6, 1.0 and 1.2 GB. The import's transactions rotate through the pool's
+/// connections and each keeps its own cache, so a re-import that reads the whole table
+/// peaks higher (1.9 GB for 1 M records already stored).
 pub const BULK_SQLITE_CACHE_MIB: u32 = 512;
 
 /// Which database engine a [`Db`] talks to.
