@@ -34,6 +34,9 @@ pub struct Config {
     /// SQLite page cache per connection, in MiB (the server's pool has up to 8; default 4). The
     /// `credit import` command and the benchmark use a larger cache of their own.
     pub sqlite_cache_mib: u32,
+    /// SQLite connections in the pool (default 8). The `credit import` command uses one,
+    /// so that its large page cache stays warm from one transaction to the next.
+    pub sqlite_connections: u32,
     /// Password checks allowed to run at once (Argon2 is deliberately expensive).
     pub max_concurrent_logins: usize,
     /// Failed logins per account within the window before it is throttled.
@@ -73,6 +76,7 @@ impl Default for Config {
             pii_key: String::new(),
             max_upload_mib: 20,
             sqlite_cache_mib: crate::db::DEFAULT_SQLITE_CACHE_MIB,
+            sqlite_connections: crate::db::DEFAULT_SQLITE_CONNECTIONS,
             max_concurrent_logins: 4,
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: 20,

@@ -25,16 +25,24 @@ pub static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/post
 /// connection took the server from 130 MB to 330 MB under load for no gain in requests
 /// per second (docs/benchmarks.md).
 pub const DEFAULT_SQLITE_CACHE_MIB: u32 = 4;
+/// SQLite connections in a server's pool: reads wait on the kernel, and more connections
+/// help up to about 8 (docs/benchmarks.md, profile API by pool size).
+pub const DEFAULT_SQLITE_CONNECTIONS: u32 = 8;
 /// The page cache of a bulk import's own process, in MiB per connection (`credit
 /// import`, the benchmark; a larger `sqlite_cache_mib` in the configuration wins). An
 /// import holds each transaction open for 1.5 s (`COMMIT_EVERY` in the credit crate),
 /// and on a county-sized table its batches dirty random leaf pages of a ≈ 300 MB record
 /// index: pages evicted before the commit are written to the WAL twice. 13 M records
 /// (docs/benchmarks.md): 64 MiB 508 s, 256 MiB 449 s, 512 MiB 416 s, at a peak RSS of
-/// 0.6, 1.0 and 1.2 GB. The import's transactions rotate through the pool's
-/// connections and each keeps its own cache, so a re-import that reads the whole table
-/// peaks higher (1.9 GB for 1 M records already stored).
+/// 0.6, 1.0 and 1.2 GB. The import's pool has one connection
+/// ([`BULK_SQLITE_CONNECTIONS`]).
 pub const BULK_SQLITE_CACHE_MIB: u32 = 512;
+/// Connections in a bulk import's pool: one. Its steps run one after another, and with
+/// more the import's transactions rotate through the pool: each connection keeps a cache
+/// of its own, which SQLite discards whenever another connection has written since, so
+/// the cache was cold after every commit and the memory a multiple of it (a re-import of
+/// 1 M stored records peaked at 1.9 GB).
+pub const BULK_SQLITE_CONNECTIONS: u32 = 1;
 
 /// Which database engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,12 +98,13 @@ impl Db {
     /// Connect to `url`: `sqlite://PATH` (created if missing; WAL, foreign keys,
     /// busy timeout) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
-        Db::connect_with_cache(url, DEFAULT_SQLITE_CACHE_MIB).await
+        Db::connect_with_cache(url, DEFAULT_SQLITE_CACHE_MIB, DEFAULT_SQLITE_CONNECTIONS).await
     }
 
-    /// [`Db::connect`] with a SQLite page cache of `cache_mib` per connection (ignored on
-    /// PostgreSQL). Bulk imports gain from a cache that holds the indexes they update.
-    pub async fn connect_with_cache(url: &str, cache_mib: u32) -> Result<Db, sqlx::Error> {
+    /// [`Db::connect`] with a SQLite page cache of `cache_mib` per connection and a pool
+    /// of `connections` (both ignored on PostgreSQL). Bulk imports gain from one
+    /// connection whose cache holds the indexes they update.
+    pub async fn connect_with_cache(url: &str, cache_mib: u32, connections: u32) -> Result<Db, sqlx::Error> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
@@ -114,7 +123,11 @@ impl Db {
             let cache_kib = format!("-{}", u64::from(cache_mib.max(2)) * 1024);
             let checkpoint_pages = (u64::from(cache_mib) * 128).max(10_000);
             let opts = opts.pragma("cache_size", cache_kib).pragma("wal_autocheckpoint", checkpoint_pages.to_string());
-            let pool = SqlitePoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(connections.max(1))
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
             Ok(Db::Sqlite(pool))
         } else {
             Err(sqlx::Error::Configuration(format!("不支持的数据库地址（只支持 sqlite: 与 postgres://）: {}", mask_url(url)).into()))

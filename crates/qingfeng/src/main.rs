@@ -849,10 +849,13 @@ async fn credit_cmd(cfg: &Config, clock: &Clock, cmd: CreditCmd) -> anyhow::Resu
                 n
             };
             let size = input.metadata().map(|m| m.len()).unwrap_or(0);
-            // The import runs in a process of its own: give SQLite a larger cache for the
-            // indexes it updates (the server keeps its configured, smaller one).
-            let bulk_cfg =
-                Config { sqlite_cache_mib: cfg.sqlite_cache_mib.max(qingfeng_platform::db::BULK_SQLITE_CACHE_MIB), ..cfg.clone() };
+            // The import runs in a process of its own: give SQLite one connection with a
+            // larger cache for the indexes it updates (the server keeps its configured pool).
+            let bulk_cfg = Config {
+                sqlite_cache_mib: cfg.sqlite_cache_mib.max(qingfeng_platform::db::BULK_SQLITE_CACHE_MIB),
+                sqlite_connections: qingfeng_platform::db::BULK_SQLITE_CONNECTIONS,
+                ..cfg.clone()
+            };
             let db = qingfeng::open_db(&bulk_cfg, clock).await?;
             let pii = Pii::load_or_create(&cfg.pii_key, &cfg.data_dir)?;
             let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -963,7 +966,12 @@ async fn bench_cmd(cfg: &Config, clock: &Clock, cmd: BenchCmd) -> anyhow::Result
             let mut dbs = Vec::new();
             for name in ["pipeline", "ceiling"] {
                 std::fs::create_dir_all(dir.join(name))?;
-                let db = Db::connect_with_cache(&Db::sqlite_url_in(&dir.join(name)), sqlite_cache_mib).await?;
+                let db = Db::connect_with_cache(
+                    &Db::sqlite_url_in(&dir.join(name)),
+                    sqlite_cache_mib,
+                    qingfeng_platform::db::BULK_SQLITE_CONNECTIONS,
+                )
+                .await?;
                 db.migrate().await?;
                 dbs.push(db);
             }
@@ -1028,7 +1036,7 @@ async fn bench_mediation(
         }
         None => {
             // The server's own SQLite settings (page cache as configured), not the bulk ones.
-            let db = Db::connect_with_cache(&Db::sqlite_url_in(temp.path()), cfg.sqlite_cache_mib).await?;
+            let db = Db::connect_with_cache(&Db::sqlite_url_in(temp.path()), cfg.sqlite_cache_mib, cfg.sqlite_connections).await?;
             db.migrate().await?;
             (db, None)
         }
