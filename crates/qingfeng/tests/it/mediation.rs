@@ -95,9 +95,14 @@ async fn a_grid_report_is_routed_mediated_agreed_and_judicially_confirmed() {
         assert!(page.contains("id=\"case-state\">调解中"), "{}: {page}", app.backend);
         assert!(page.contains("诉前调解期限"), "{}: the 30-day limit and its basis are shown", app.backend);
         let csrf = app.csrf_from(&grid, &format!("/console/mediation/cases/{id}")).await;
+        // A week ahead of the real clock the server runs on (a fixed date here became
+        // the past on the day it named).
+        let ahead = (chrono::Utc::now().with_timezone(&qingfeng_core::CHINA_STANDARD_TIME) + chrono::Duration::days(7))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
         let r = grid
             .post(app.url(&format!("/console/mediation/cases/{id}/sessions")))
-            .form(&[("csrf", csrf.as_str()), ("when", "2026-12-01T09:30"), ("place", "村委会调解室"), ("minutes", "")])
+            .form(&[("csrf", csrf.as_str()), ("when", ahead.as_str()), ("place", "村委会调解室"), ("minutes", "")])
             .send()
             .await
             .unwrap();
