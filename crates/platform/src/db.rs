@@ -98,13 +98,13 @@ impl Db {
     /// Connect to `url`: `sqlite://PATH` (created if missing; WAL, foreign keys,
     /// busy timeout) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
-        Db::connect_with_cache(url, DEFAULT_SQLITE_CACHE_MIB, DEFAULT_SQLITE_CONNECTIONS).await
+        Db::connect_tuned(url, DEFAULT_SQLITE_CACHE_MIB, DEFAULT_SQLITE_CONNECTIONS).await
     }
 
-    /// [`Db::connect`] with a SQLite page cache of `cache_mib` per connection and a pool
-    /// of `connections` (both ignored on PostgreSQL). Bulk imports gain from one
+    /// [`Db::connect`] with the SQLite pool tuned: a page cache of `cache_mib` per
+    /// connection and `connections` connections (both ignored on PostgreSQL). Bulk imports gain from one
     /// connection whose cache holds the indexes they update.
-    pub async fn connect_with_cache(url: &str, cache_mib: u32, connections: u32) -> Result<Db, sqlx::Error> {
+    pub async fn connect_tuned(url: &str, cache_mib: u32, connections: u32) -> Result<Db, sqlx::Error> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;

@@ -26,9 +26,8 @@ pub fn modules() -> Vec<Arc<dyn Module>> {
 /// database is new.
 pub async fn open_db(cfg: &Config, clock: &Clock) -> anyhow::Result<Db> {
     std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("无法创建数据目录 {}", cfg.data_dir.display()))?;
-    let db = Db::connect_with_cache(&cfg.effective_database_url(), cfg.sqlite_cache_mib, cfg.sqlite_connections)
-        .await
-        .context("无法连接数据库")?;
+    let db =
+        Db::connect_tuned(&cfg.effective_database_url(), cfg.sqlite_cache_mib, cfg.sqlite_connections).await.context("无法连接数据库")?;
     db.migrate().await.context("数据库迁移失败")?;
     if registry::division(&db, &cfg.county_code).await?.is_none() {
         let sum = registry::load_reference(&db, clock.now_ms()).await?;

@@ -966,7 +966,7 @@ async fn bench_cmd(cfg: &Config, clock: &Clock, cmd: BenchCmd) -> anyhow::Result
             let mut dbs = Vec::new();
             for name in ["pipeline", "ceiling"] {
                 std::fs::create_dir_all(dir.join(name))?;
-                let db = Db::connect_with_cache(
+                let db = Db::connect_tuned(
                     &Db::sqlite_url_in(&dir.join(name)),
                     sqlite_cache_mib,
                     qingfeng_platform::db::BULK_SQLITE_CONNECTIONS,
@@ -1036,7 +1036,7 @@ async fn bench_mediation(
         }
         None => {
             // The server's own SQLite settings (page cache as configured), not the bulk ones.
-            let db = Db::connect_with_cache(&Db::sqlite_url_in(temp.path()), cfg.sqlite_cache_mib, cfg.sqlite_connections).await?;
+            let db = Db::connect_tuned(&Db::sqlite_url_in(temp.path()), cfg.sqlite_cache_mib, cfg.sqlite_connections).await?;
             db.migrate().await?;
             (db, None)
         }
