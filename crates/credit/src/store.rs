@@ -558,9 +558,14 @@ const SUBJECT_SELECT: &str = "SELECT s.id, s.kind, s.name, s.uscc, CAST(0 AS BIG
 
 /// The public subject with this code, if any (`published` not yet counted).
 pub async fn public_subject(db: &Db, county: &str, uscc: &str) -> Result<Option<SubjectSummary>, AppError> {
+    Ok(public_subject_sql(county, uscc).fetch_optional(db).await?)
+}
+
+/// The statement of [`public_subject`] (for a caller that holds a connection).
+pub fn public_subject_sql(county: &str, uscc: &str) -> Sql {
     let mut s = Sql::new(SUBJECT_SELECT);
     s.push(" WHERE s.county_code = ").bind(county).push(" AND s.kind <> 'natural' AND s.uscc = ").bind(uscc);
-    Ok(s.fetch_optional(db).await?)
+    s
 }
 
 /// A record as published: its facts, window and the fields of the standard.
@@ -630,6 +635,11 @@ pub async fn public_records(db: &Db, subject_id: i64) -> Result<Vec<PublicRecord
 /// The records of a subject, newest first; `published_only` for public views, all of
 /// them (in publicity or not) for authorised staff.
 pub async fn records_of(db: &Db, subject_id: i64, published_only: bool) -> Result<Vec<PublicRecord>, AppError> {
+    Ok(records_of_sql(subject_id, published_only).fetch_all(db).await?)
+}
+
+/// The statement of [`records_of`] (for a caller that holds a connection).
+pub fn records_of_sql(subject_id: i64, published_only: bool) -> Sql {
     let mut s = Sql::new(
         "SELECT id, kind, doc_no, decision_date, severity, amount_fen, publicity_max_end, published, payload FROM credit_records WHERE subject_id = ",
     );
@@ -638,7 +648,7 @@ pub async fn records_of(db: &Db, subject_id: i64, published_only: bool) -> Resul
         s.push(" AND published");
     }
     s.push(" ORDER BY decision_date DESC, id DESC LIMIT 500");
-    Ok(s.fetch_all(db).await?)
+    s
 }
 
 /// Every list entry of a subject, in force or not.
@@ -1115,6 +1125,11 @@ pub async fn store_list_batch(
 
 /// The entries of a subject in force on `today` (`YYYY-MM-DD`).
 pub async fn active_list_entries(db: &Db, subject_id: i64, today: &str) -> Result<Vec<ListEntry>, AppError> {
+    Ok(active_list_entries_sql(subject_id, today).fetch_all(db).await?)
+}
+
+/// The statement of [`active_list_entries`] (for a caller that holds a connection).
+pub fn active_list_entries_sql(subject_id: i64, today: &str) -> Sql {
     let mut s = Sql::new(
         "SELECT id, list_kind, subject_id, basis, authority, source_ref, listed_on, ends_on, removed_on FROM credit_list_entries WHERE subject_id = ",
     );
@@ -1124,7 +1139,7 @@ pub async fn active_list_entries(db: &Db, subject_id: i64, today: &str) -> Resul
         .push(" AND (ends_on IS NULL OR ends_on >= ")
         .bind(today);
     s.push(") ORDER BY listed_on, id");
-    Ok(s.fetch_all(db).await?)
+    s
 }
 
 /// The subject a code names: a USCC, or a resident ID through its keyed hash.

@@ -64,6 +64,12 @@ pub enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
+/// One pooled connection held for a few reads in a row (see [`Db::conn`]).
+pub enum Conn {
+    Sqlite(sqlx::pool::PoolConnection<Sqlite>),
+    Postgres(sqlx::pool::PoolConnection<Postgres>),
+}
+
 /// Run `$body` with `$pool` bound to the backend's pool (`&SqlitePool` or `&PgPool`).
 /// The body is compiled once per backend, so the same `sqlx::query(...)` serves both.
 #[macro_export]
@@ -88,6 +94,24 @@ macro_rules! on_tx {
             }
             $crate::db::Tx::Postgres(t) => {
                 let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+/// Run `$body` with `$conn` bound to the held connection
+/// (`&mut SqliteConnection` or `&mut PgConnection`).
+#[macro_export]
+macro_rules! on_conn {
+    ($c:expr, |$conn:ident| $body:expr) => {
+        match $c {
+            $crate::db::Conn::Sqlite(c) => {
+                let $conn = &mut **c;
+                $body
+            }
+            $crate::db::Conn::Postgres(c) => {
+                let $conn = &mut **c;
                 $body
             }
         }
@@ -123,7 +147,12 @@ impl Db {
             let cache_kib = format!("-{}", u64::from(cache_mib.max(2)) * 1024);
             let checkpoint_pages = (u64::from(cache_mib) * 128).max(10_000);
             let opts = opts.pragma("cache_size", cache_kib).pragma("wal_autocheckpoint", checkpoint_pages.to_string());
+            // No ping before each acquire: a SQLite connection is an open file in this
+            // process, and a ping is one more round trip to the connection's worker
+            // thread for every query (the profile API: docs/benchmarks.md). sqlx still
+            // pings when a connection comes back to the pool.
             let pool = SqlitePoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(connections.max(1))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
@@ -160,6 +189,18 @@ impl Db {
         Ok(match self {
             Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// One connection of the pool for several reads in a row, e.g. the statements of one
+    /// API answer. Every statement run on the pool takes a connection and gives it back,
+    /// and giving it back costs sqlx a round trip to the connection (on SQLite, to its
+    /// worker thread); a hot read path saves those by holding one. Not a transaction:
+    /// each statement sees the latest committed data.
+    pub async fn conn(&self) -> Result<Conn, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Db::Postgres(p) => Conn::Postgres(p.acquire().await?),
         })
     }
 

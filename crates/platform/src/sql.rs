@@ -120,6 +120,26 @@ impl crate::db::Tx {
     }
 }
 
+impl crate::db::Conn {
+    /// Fetch the rows of a built statement on this connection.
+    pub async fn fetch_all<T>(&mut self, sql: &Sql) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let text = sql.text_for(matches!(self, crate::db::Conn::Sqlite(_)));
+        crate::on_conn!(self, |c| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &sql.args).fetch_all(&mut *c).await)
+    }
+
+    /// Fetch the first row of a built statement on this connection, if any.
+    pub async fn fetch_optional<T>(&mut self, sql: &Sql) -> Result<Option<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let text = sql.text_for(matches!(self, crate::db::Conn::Sqlite(_)));
+        crate::on_conn!(self, |c| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &sql.args).fetch_optional(&mut *c).await)
+    }
+}
+
 impl Sql {
     /// The statement that fetches the rows of `self` (a query written up to one more
     /// condition, e.g. `… WHERE county_code = $1 AND `) whose `column` is one of `keys`,
