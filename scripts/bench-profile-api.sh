@@ -6,13 +6,14 @@
 #
 #   scripts/bench-profile-api.sh DATA_DIR [SECONDS] [CONNECTIONS]
 #
-# Needs: a release build (cargo build --release -p qingfeng), wrk, sqlite3.
+# Needs: a release build (cargo build --release -p qingfeng, or another binary named in
+# QINGFENG_BIN, to compare builds), wrk, sqlite3.
 set -euo pipefail
 dir=${1:?usage: bench-profile-api.sh DATA_DIR [SECONDS] [CONNECTIONS]}
 secs=${2:-30}
 conns=${3:-64}
 here=$(cd "$(dirname "$0")/.." && pwd)
-bin="$here/target/release/qingfeng"
+bin="${QINGFENG_BIN:-$here/target/release/qingfeng}"
 port=8097
 codes=$(mktemp)
 trap 'rm -f "$codes"; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true' EXIT
