@@ -251,6 +251,29 @@ fn upsert_replaces_without_duplicates() {
     let other_kind = doc("org", "credit-repair", QINGFENG, "新标题", "", &[]);
     index.upsert(&[other_kind]).unwrap();
     assert_eq!(index.doc_count(), 8);
+
+    // A new pair twice in one batch: last wins there too.
+    let first = doc("org", "new-org", QINGFENG, "初次名称", "", &[]);
+    let second = doc("org", "new-org", QINGFENG, "更正名称", "", &[]);
+    index.upsert(&[first, second]).unwrap();
+    assert_eq!(index.doc_count(), 9);
+    assert!(ids(&index, "初次名称").is_empty());
+    assert_eq!(ids(&index, "更正名称"), ["new-org"]);
+}
+
+#[test]
+fn a_kind_cleared_and_indexed_again_has_each_document_once() {
+    let index = index();
+    index.clear_kind("policy").unwrap();
+    let policies: Vec<Doc> = corpus().into_iter().filter(|d| d.kind == "policy").collect();
+    assert!(!policies.is_empty());
+    index.upsert(&policies).unwrap();
+    assert_eq!(index.doc_count(), 7);
+    // And once more, as a catch-up re-reading the same rows would.
+    index.upsert(&policies).unwrap();
+    assert_eq!(index.doc_count(), 7);
+    let first = &policies[0];
+    assert_eq!(search(&index, SearchQuery::new(&first.title)).iter().filter(|h| h.id == first.id).count(), 1);
 }
 
 #[test]
