@@ -168,6 +168,12 @@ enum CreditCmd {
         /// Accept pilot-era USCCs whose check character fails (recorded as a warning).
         #[arg(long)]
         lenient: bool,
+        /// SQLite page cache of this import in MiB (default 512, or the configured
+        /// `sqlite_cache_mib` if larger). The import process peaks at about this plus
+        /// 0.5 GB; a small machine can lower it, at a cost in speed on large tables
+        /// (docs/benchmarks.md: 13 M records took 508 s with 64 MiB, 416 s with 512 MiB).
+        #[arg(long)]
+        cache_mib: Option<u32>,
     },
     /// 生成合成数据 Write SYNTHETIC records (demo and benchmark data, marked 合成演示数据):
     /// valid codes of 清丰县, plausible names, a share of deliberately bad rows.
@@ -317,6 +323,10 @@ enum CalendarCmd {
     /// Import a CSV `date,kind,name,source` (kind = holiday | workday).
     Import { file: PathBuf },
 }
+
+/// Bounds of `credit import --cache-mib` (SQLite's page cache of the import, MiB).
+const IMPORT_CACHE_MIB_MIN: u32 = 2;
+const IMPORT_CACHE_MIB_MAX: u32 = 65_536;
 
 /// mimalloc: the import pipeline allocates on its reading thread and frees on the
 /// writer; glibc's allocator spent a fifth of the run consolidating such frees.
@@ -830,7 +840,12 @@ async fn restore(cfg: &Config, from: &Path, force: bool) -> anyhow::Result<ExitC
 async fn credit_cmd(cfg: &Config, clock: &Clock, cmd: CreditCmd) -> anyhow::Result<ExitCode> {
     use qingfeng_credit::ingest::{self, CsvRejects, RejectSink, Rejected};
     match cmd {
-        CreditCmd::Import { file, kind, source_dept, rejects, lenient } => {
+        CreditCmd::Import { file, kind, source_dept, rejects, lenient, cache_mib } => {
+            if let Some(mib) = cache_mib
+                && !(IMPORT_CACHE_MIB_MIN..=IMPORT_CACHE_MIB_MAX).contains(&mib)
+            {
+                anyhow::bail!("--cache-mib 应在 {IMPORT_CACHE_MIB_MIN} 到 {IMPORT_CACHE_MIB_MAX} 之间（单位 MiB），收到 {mib}");
+            }
             let kind = qingfeng_credit::model::ImportKind::parse(&kind)
                 .with_context(|| format!("未知的信息类别“{kind}”，可选 {}", qingfeng_credit::model::ImportKind::choices()))?;
             let source_dept = match source_dept {
@@ -852,7 +867,7 @@ async fn credit_cmd(cfg: &Config, clock: &Clock, cmd: CreditCmd) -> anyhow::Resu
             // The import runs in a process of its own: give SQLite one connection with a
             // larger cache for the indexes it updates (the server keeps its configured pool).
             let bulk_cfg = Config {
-                sqlite_cache_mib: cfg.sqlite_cache_mib.max(qingfeng_platform::db::BULK_SQLITE_CACHE_MIB),
+                sqlite_cache_mib: cache_mib.unwrap_or(cfg.sqlite_cache_mib.max(qingfeng_platform::db::BULK_SQLITE_CACHE_MIB)),
                 sqlite_connections: qingfeng_platform::db::BULK_SQLITE_CONNECTIONS,
                 ..cfg.clone()
             };

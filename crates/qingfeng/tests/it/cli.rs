@@ -350,10 +350,14 @@ fn credit_import_from_the_command_line_reconciles_and_writes_rejects() {
     let written = std::fs::read_to_string(&rejects).unwrap();
     assert_eq!(written.lines().count(), 3, "{written}");
     assert!(written.lines().next().unwrap().ends_with("内部编号,行号,错误原因"));
-    // Again: nothing is stored twice.
-    let (code, out, _) = run(qingfeng().args(args));
+    // Again, with a small page cache: nothing is stored twice.
+    let (code, out, _) = run(qingfeng().args(args).args(["--cache-mib", "8"]));
     assert_eq!(code, 0);
     assert_eq!(out.trim(), "read=3 stored=0 updated=0 duplicate=1 rejected=2");
+    // A cache size out of range is refused before anything is read.
+    let (code, _, err) = run(qingfeng().args(args).args(["--cache-mib", "0"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("--cache-mib 应在 2 到 65536 之间"), "{err}");
     // Bad arguments are Chinese errors.
     let (code, _, err) = run(qingfeng().args(["--data-dir", d, "credit", "import", file.to_str().unwrap(), "--kind", "zz"]));
     assert_eq!(code, 1);
