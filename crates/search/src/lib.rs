@@ -204,13 +204,17 @@ impl SearchIndex {
     /// delete per document took a re-index of 650 k credit subjects from 216 MB to
     /// 305 MB at its peak (docs/benchmarks.md). New documents, the bulk of a re-index or
     /// of the catch-up after an import, need none. The check runs under the writer's
-    /// lock, on the reader reloaded after the last commit, so nothing lands between.
+    /// lock on a reader reloaded first, so it sees every commit and nothing lands
+    /// between.
     pub fn upsert(&self, docs: &[Doc]) -> Result<()> {
         if docs.is_empty() {
             return Ok(());
         }
         let docs = docs.iter().map(|doc| self.to_document(doc)).collect::<Result<Vec<_>>>()?;
         self.write(|writer| {
+            // Normally a no-op (each write reloads after its commit), but a reload that
+            // failed after a durable commit must not hide that commit's documents.
+            self.reader.reload()?;
             let searcher = self.reader.searcher();
             let mut in_batch: HashSet<Term> = HashSet::with_capacity(docs.len());
             for (key, doc) in docs {
