@@ -29,7 +29,8 @@ pub const DEFAULT_SQLITE_CACHE_MIB: u32 = 4;
 /// help up to about 8 (docs/benchmarks.md, profile API by pool size).
 pub const DEFAULT_SQLITE_CONNECTIONS: u32 = 8;
 /// The page cache of a bulk import's own process, in MiB per connection (`credit
-/// import`, the benchmark; a larger `sqlite_cache_mib` in the configuration wins). An
+/// import`, the benchmark; a larger `sqlite_cache_mib` in the configuration wins, and
+/// `credit import --cache-mib` sets it outright). An
 /// import holds each transaction open for 1.5 s (`COMMIT_EVERY` in the credit crate),
 /// and on a county-sized table its batches dirty random leaf pages of a ≈ 300 MB record
 /// index: pages evicted before the commit are written to the WAL twice. 13 M records
@@ -87,31 +88,22 @@ macro_rules! on_db {
 #[macro_export]
 macro_rules! on_tx {
     ($tx:expr, |$conn:ident| $body:expr) => {
-        match $tx {
-            $crate::db::Tx::Sqlite(t) => {
-                let $conn = &mut **t;
-                $body
-            }
-            $crate::db::Tx::Postgres(t) => {
-                let $conn = &mut **t;
-                $body
-            }
-        }
+        $crate::on_held!(Tx, $tx, |$conn| $body)
     };
 }
 
-/// Run `$body` with `$conn` bound to the held connection
-/// (`&mut SqliteConnection` or `&mut PgConnection`).
+/// Run `$body` with `$conn` bound to the connection a [`Tx`] or a [`Conn`] holds
+/// (`$kind` names which; `&mut SqliteConnection` or `&mut PgConnection`).
 #[macro_export]
-macro_rules! on_conn {
-    ($c:expr, |$conn:ident| $body:expr) => {
-        match $c {
-            $crate::db::Conn::Sqlite(c) => {
-                let $conn = &mut **c;
+macro_rules! on_held {
+    ($kind:ident, $held:expr, |$conn:ident| $body:expr) => {
+        match $held {
+            $crate::db::$kind::Sqlite(h) => {
+                let $conn = &mut **h;
                 $body
             }
-            $crate::db::Conn::Postgres(c) => {
-                let $conn = &mut **c;
+            $crate::db::$kind::Postgres(h) => {
+                let $conn = &mut **h;
                 $body
             }
         }

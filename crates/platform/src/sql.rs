@@ -127,7 +127,7 @@ impl crate::db::Conn {
         T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
         let text = sql.text_for(matches!(self, crate::db::Conn::Sqlite(_)));
-        crate::on_conn!(self, |c| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &sql.args).fetch_all(&mut *c).await)
+        crate::on_held!(Conn, self, |c| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &sql.args).fetch_all(&mut *c).await)
     }
 
     /// Fetch the first row of a built statement on this connection, if any.
@@ -136,7 +136,7 @@ impl crate::db::Conn {
         T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
         let text = sql.text_for(matches!(self, crate::db::Conn::Sqlite(_)));
-        crate::on_conn!(self, |c| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &sql.args).fetch_optional(&mut *c).await)
+        crate::on_held!(Conn, self, |c| bind_args!(sqlx::query_as::<_, T>(AssertSqlSafe(text)), &sql.args).fetch_optional(&mut *c).await)
     }
 }
 
