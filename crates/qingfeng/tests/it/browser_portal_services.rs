@@ -38,6 +38,13 @@ async fn departments_to_a_service_and_a_profile_edit() {
         // Search, then a department.
         b.find(Locator::Id("dept-q")).await.unwrap().send_keys("市场监督").await.unwrap();
         b.find(Locator::Id("dept-search")).await.unwrap().click().await.unwrap();
+        // The first page's rows match the selector too: wait for the results page itself.
+        for _ in 0..100 {
+            if b.current_url().await.unwrap().query().is_some_and(|q| q.contains("q=")) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         b.wait().for_element(Locator::Css("#department-list li a[href^='/portal/departments/']")).await.unwrap();
         let found = b.find_all(Locator::Css("#department-list li a")).await.unwrap();
         assert_eq!(found.len(), 1, "{be}");
