@@ -125,12 +125,41 @@ impl SubjectRow for Prepared {
     }
 }
 
+/// 已知主体 The subjects one import has already found or created, by subject key: the id
+/// and the name it last saw or wrote. An import names the same subjects batch after
+/// batch (≈ 20 records each), and asking the database again for each batch was a fifth
+/// of a bulk import's time (docs/benchmarks.md). Subjects are never deleted, so a
+/// remembered id stays right; a remembered name is this import's own view, so a rename
+/// another door makes while the import runs is compared with the name the import last
+/// saw, as if that door had come first.
+#[derive(Debug, Default)]
+pub struct KnownSubjects {
+    by_key: HashMap<i64, (i64, String)>,
+}
+
+impl KnownSubjects {
+    /// Past this many subjects the import forgets them all and starts again (≈ 100 bytes
+    /// each): memory stays bounded in a province-wide import, at the cost of one lookup.
+    pub const MAX: usize = 1_000_000;
+
+    /// How many subjects are remembered.
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+}
+
 /// Find or create the subjects of a batch; returns subject key → id, and the keys of
-/// the subjects created here (which have nothing stored yet).
+/// the subjects created here (which have nothing stored yet). Subjects in `known` are
+/// not looked up again.
 async fn subjects<P: SubjectRow>(
     tx: &mut Tx,
     county: &str,
     batch: &[P],
+    known: &mut KnownSubjects,
     now_ms: i64,
 ) -> Result<(HashMap<i64, i64>, std::collections::HashSet<i64>), AppError> {
     let mut wanted: Vec<&P> = Vec::new();
@@ -140,22 +169,24 @@ async fn subjects<P: SubjectRow>(
             wanted.push(p);
         }
     }
-    let mut ids: HashMap<i64, i64> = HashMap::with_capacity(wanted.len());
-    let mut names: HashMap<i64, String> = HashMap::new();
+    if known.by_key.len() > KnownSubjects::MAX {
+        known.by_key.clear();
+    }
+    let lookup: Vec<i64> = wanted.iter().map(|p| p.subject_key()).filter(|k| !known.by_key.contains_key(k)).collect();
     let mut q = Sql::new("SELECT key_hash, id, name FROM credit_subjects WHERE county_code = ");
     q.bind(county).push(" AND ");
-    let keys: Vec<i64> = wanted.iter().map(|p| p.subject_key()).collect();
-    for (k, id, name) in tx.fetch_by_keys::<(i64, i64, String)>(&q, "key_hash", &keys, "").await? {
-        ids.insert(k, id);
-        names.insert(k, name);
+    for (k, id, name) in tx.fetch_by_keys::<(i64, i64, String)>(&q, "key_hash", &lookup, "").await? {
+        known.by_key.insert(k, (id, name));
     }
-    let (known, new): (Vec<&P>, Vec<&P>) = wanted.into_iter().partition(|p| ids.contains_key(&p.subject_key()));
-    for p in known {
+    let mut ids: HashMap<i64, i64> = HashMap::with_capacity(wanted.len());
+    let (found, new): (Vec<&P>, Vec<&P>) = wanted.into_iter().partition(|p| known.by_key.contains_key(&p.subject_key()));
+    for p in found {
+        let Some((id, old)) = known.by_key.get_mut(&p.subject_key()) else { continue };
+        let id = *id;
+        ids.insert(p.subject_key(), id);
         // 名称变更: keep the history, show the latest name.
         let name = p.subject_name();
-        if let (Some(&id), Some(old)) = (ids.get(&p.subject_key()), names.get(&p.subject_key()))
-            && old != name
-        {
+        if old != name {
             tx.execute(
                 "INSERT INTO credit_subject_names (subject_id, name, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
                 &[Arg::from(id), Arg::from(name), Arg::from(now_ms)],
@@ -166,6 +197,7 @@ async fn subjects<P: SubjectRow>(
                 &[Arg::from(name), Arg::from(now_ms), Arg::from(id)],
             )
             .await?;
+            *old = name.to_string();
         }
     }
     if new.is_empty() {
@@ -195,6 +227,9 @@ async fn subjects<P: SubjectRow>(
         created.push((id, k));
     }
     let first_names: HashMap<i64, &str> = new.iter().map(|p| (p.subject_key(), p.subject_name())).collect();
+    for (id, k) in &created {
+        known.by_key.insert(*k, (*id, first_names.get(k).copied().unwrap_or_default().to_string()));
+    }
     bulk::load(tx, "credit_subject_names", &["subject_id", "name", "first_seen"], &created, |(id, k), out| {
         out.extend([Val::Int(*id), Val::Text(first_names.get(k).copied().unwrap_or_default()), Val::Int(now_ms)]);
     })
@@ -202,67 +237,72 @@ async fn subjects<P: SubjectRow>(
     Ok((ids, created_keys))
 }
 
-/// The columns an import writes to `credit_records`, in the order [`store_batch`] gives them.
+/// The columns of `credit_records` that vary from record to record, in the order
+/// [`insert_records`] gives them; the rest are [`insert_records`]' fixed columns.
 const RECORD_COLUMNS: &[&str] = &[
-    "county_code",
     "natural_key",
     "content_hash",
     "subject_id",
-    "kind",
     "source_dept",
     "authority",
     "doc_no",
     "decision_date",
     "valid_from",
     "valid_to",
-    "polarity",
     "severity",
     "amount_fen",
     "published",
     "publicity_min_end",
     "publicity_max_end",
     "publicity_regime",
-    "received_date",
     "timely",
     "payload",
-    "import_id",
-    "created_at",
-    "updated_at",
 ];
 
 /// Write the new records of a batch (keys already settled) by the backend's bulk path.
+/// What is the same for every record of one import (county, kind and so polarity, the
+/// day received, the import, the time) is given once per load ([`bulk::load_with`]);
+/// rows are loaded in runs of one kind and day, which an import's batch is.
 pub async fn insert_records(tx: &mut Tx, county: &str, import_id: i64, rows: &[(&Prepared, i64)], now_ms: i64) -> Result<u64, AppError> {
-    Ok(bulk::load(tx, "credit_records", RECORD_COLUMNS, rows, |(p, subject_id), out| {
-        let v = &p.valid;
-        let w = &p.window;
-        out.extend([
-            Val::Text(county),
-            Val::Int(p.natural_key),
-            Val::Int(p.content_hash),
-            Val::Int(*subject_id),
-            Val::Text(v.kind.key()),
-            Val::Text(&v.source_dept),
-            Val::Text(&v.authority),
-            Val::Text(&v.doc_no),
-            Val::Date(v.decision_date),
-            v.valid_from.into(),
-            v.valid_to.into(),
-            Val::Text(v.kind.polarity().key()),
-            v.severity.map(|x| x.key()).into(),
-            v.amount_fen.into(),
-            Val::Bool(p.published),
-            w.min_end.into(),
-            w.max_end.into(),
-            Val::Text(w.regime.as_str()),
-            Val::Date(p.received),
-            Val::Bool(p.timely),
-            Val::Json(&p.payload),
-            Val::Int(import_id),
-            Val::Int(now_ms),
-            Val::Int(now_ms),
-        ]);
-    })
-    .await?)
+    let mut written = 0;
+    for run in rows.chunk_by(|(a, _), (b, _)| a.valid.kind == b.valid.kind && a.received == b.received) {
+        let Some((first, _)) = run.first() else { continue };
+        let kind = first.valid.kind;
+        let fixed = [
+            ("county_code", Val::Text(county)),
+            ("kind", Val::Text(kind.key())),
+            ("polarity", Val::Text(kind.polarity().key())),
+            ("received_date", Val::Date(first.received)),
+            ("import_id", Val::Int(import_id)),
+            ("created_at", Val::Int(now_ms)),
+            ("updated_at", Val::Int(now_ms)),
+        ];
+        written += bulk::load_with(tx, "credit_records", &fixed, RECORD_COLUMNS, run, |(p, subject_id), out| {
+            let v = &p.valid;
+            let w = &p.window;
+            out.extend([
+                Val::Int(p.natural_key),
+                Val::Int(p.content_hash),
+                Val::Int(*subject_id),
+                Val::Text(&v.source_dept),
+                Val::Text(&v.authority),
+                Val::Text(&v.doc_no),
+                Val::Date(v.decision_date),
+                v.valid_from.into(),
+                v.valid_to.into(),
+                v.severity.map(|x| x.key()).into(),
+                v.amount_fen.into(),
+                Val::Bool(p.published),
+                w.min_end.into(),
+                w.max_end.into(),
+                Val::Text(w.regime.as_str()),
+                Val::Bool(p.timely),
+                Val::Json(&p.payload),
+            ]);
+        })
+        .await?;
+    }
+    Ok(written)
 }
 
 #[derive(sqlx::FromRow)]
@@ -289,6 +329,7 @@ pub async fn store_batch(
     county: &str,
     import_id: i64,
     batch: &[Prepared],
+    known: &mut KnownSubjects,
     actor: &Actor,
     now_ms: i64,
 ) -> Result<BatchOutcome, AppError> {
@@ -296,7 +337,7 @@ pub async fn store_batch(
     if batch.is_empty() {
         return Ok(out);
     }
-    let (subject_ids, created) = subjects(tx, county, batch, now_ms).await?;
+    let (subject_ids, created) = subjects(tx, county, batch, known, now_ms).await?;
     let mut by_key: HashMap<i64, Existing> = HashMap::new();
     let q = Sql::new("SELECT id, natural_key, content_hash, kind, source_dept, doc_no, subject_id, payload FROM credit_records WHERE ");
     let pairs: Vec<(i64, i64)> = batch
@@ -377,8 +418,9 @@ pub async fn store_batch(
         }
     }
     // In subject order: a subject's new records lie together in the table, and the
-    // index is written front to back.
-    inserts.sort_by_key(|(_, subject_id)| *subject_id);
+    // index is written front to back (after kind and day, which one import does not vary:
+    // see [`insert_records`]).
+    inserts.sort_by_key(|(p, subject_id)| (p.valid.kind.key(), p.received, *subject_id));
     out.stored += insert_records(tx, county, import_id, &inserts, now_ms).await?;
     add_dept_stats(tx, county, &inserts).await?;
     Ok(out)
@@ -965,6 +1007,7 @@ pub async fn store_list_batch(
     county: &str,
     import_id: i64,
     batch: &[PreparedListEntry],
+    known: &mut KnownSubjects,
     actor: &Actor,
     now_ms: i64,
 ) -> Result<BatchOutcome, AppError> {
@@ -972,7 +1015,7 @@ pub async fn store_list_batch(
     if batch.is_empty() {
         return Ok(out);
     }
-    let (subject_ids, _) = subjects(tx, county, batch, now_ms).await?;
+    let (subject_ids, _) = subjects(tx, county, batch, known, now_ms).await?;
     // What is stored for the batch's subjects, by natural key and by the table's own
     // unique key (list, subject, document number).
     let mut stored: Vec<StoredEntry> = Vec::new();

@@ -17,12 +17,12 @@ use crate::rules::validate::Options;
 use crate::store::{self, PreparedListEntry};
 
 /// Key a valid list row: subject key, natural key, content hash, encrypted ID.
-pub fn prepare(county: &str, line: u64, valid: ValidListEntry, pii: &Pii) -> PreparedListEntry {
+pub fn prepare(county: &str, line: u64, mut valid: ValidListEntry, pii: &Pii) -> PreparedListEntry {
     let (subject_code, id_hash, id_enc) =
         super::subject_code(valid.uscc.as_deref(), valid.id_number.as_deref(), valid.subject_kind, &valid.subject_name, pii);
     let subject_key = hash64(&[county, &subject_code]);
     let natural_key = super::natural_key(county, valid.list_kind.key(), &valid.source_dept, &valid.source_ref, &subject_code);
-    let payload = serde_json::to_string(&valid.payload).unwrap_or_default();
+    let payload = std::mem::take(&mut valid.payload);
     let ends = valid.ends_on.map(|d| d.to_string()).unwrap_or_default();
     let content_hash = hash64(&[&payload, &valid.basis, &ends]);
     PreparedListEntry { line, valid, subject_key, id_hash, id_enc, natural_key, content_hash, payload }
@@ -51,10 +51,11 @@ impl Lane for Entries {
         tx: &'a mut Tx,
         req: &'a Request,
         import_id: i64,
+        known: &'a mut store::KnownSubjects,
         batch: &'a [PreparedListEntry],
         now_ms: i64,
     ) -> impl std::future::Future<Output = Result<store::BatchOutcome, AppError>> + Send + 'a {
-        store::store_list_batch(tx, &req.county_code, import_id, batch, &req.actor, now_ms)
+        store::store_list_batch(tx, &req.county_code, import_id, batch, known, &req.actor, now_ms)
     }
 }
 

@@ -35,8 +35,9 @@ pub struct ValidListEntry {
     pub listed_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
     pub removed_on: Option<NaiveDate>,
-    /// Every non-empty field by code, ID numbers masked, sorted keys.
-    pub payload: serde_json::Map<String, serde_json::Value>,
+    /// Every non-empty field by code, personal ID numbers masked: one JSON object with
+    /// sorted keys ([`crate::rules::validate::payload_json`]).
+    pub payload: String,
     pub warnings: Vec<&'static str>,
 }
 
@@ -210,20 +211,11 @@ impl<'a> Row<'a> {
         Some((kind, name, uscc, id))
     }
 
-    /// Every non-empty field by code, personal ID numbers masked.
-    fn payload(&self) -> serde_json::Map<String, serde_json::Value> {
-        let mut payload = serde_json::Map::new();
-        for (i, f) in fields(self.kind).iter().enumerate() {
-            let v = self.values.get(i).map(|v| v.trim()).unwrap_or("");
-            if v.is_empty() {
-                continue;
-            }
-            let personal = f.role == "id_number" || (f.role == "subject_code" && ResidentId::parse(v).is_ok());
-            let shown =
-                if personal { ResidentId::parse(v).map(|id| id.masked()).unwrap_or_else(|_| "******".into()) } else { v.to_string() };
-            payload.insert(f.code.clone(), serde_json::Value::String(shown));
-        }
-        payload
+    /// Every non-empty field by code, personal ID numbers masked, as stored.
+    fn payload(&self) -> String {
+        crate::rules::validate::payload_json(self.kind, self.values, |f, v| {
+            f.role == "id_number" || (f.role == "subject_code" && ResidentId::parse(v).is_ok())
+        })
     }
 }
 
@@ -458,7 +450,8 @@ mod tests {
         assert_eq!(v.ends_on, NaiveDate::from_ymd_opt(2028, 3, 1), "situation 4: two years from publication");
         assert_eq!(v.basis, "违反财产报告制度");
         assert_eq!(v.source_ref, "（2026）豫0922执100号");
-        assert_eq!(v.payload["cardNum"], "4109**********0013", "never in clear");
+        let payload: serde_json::Value = serde_json::from_str(&v.payload).unwrap();
+        assert_eq!(payload["cardNum"], "4109**********0013", "never in clear");
         let v = check_debtor(&[("disruptTypeName", "1")]).unwrap();
         assert_eq!(v.ends_on, None, "situation 1 lasts until performance");
         let v = check_debtor(&[("disruptTypeName", "2"), ("extension_years", "3")]).unwrap();
@@ -588,7 +581,8 @@ mod tests {
         };
         let v = commitment("自然人", "审批替代型").unwrap();
         assert_eq!((v.subject_kind, v.doc_no.as_str()), (SubjectKind::Natural, "CN2026001"));
-        assert_eq!(v.payload["id_number"], "4109**********002X");
+        let payload: serde_json::Value = serde_json::from_str(&v.payload).unwrap();
+        assert_eq!(payload["id_number"], "4109**********002X");
         assert_eq!(commitment("自然人", "").unwrap_err()[0].code, "row.required");
         assert_eq!(commitment("", "主动型").unwrap_err()[0].code, "row.required");
     }

@@ -9,8 +9,8 @@
 use chrono::NaiveDate;
 use qingfeng_core::{Fen, ResidentId, Uscc};
 
-use crate::ingest::fields::{fields, index_of};
-use crate::model::{PENALTY_KINDS, PERMIT_CATEGORIES, RecordKind, Severity, SubjectKind};
+use crate::ingest::fields::{FieldDef, fields, index_of};
+use crate::model::{ImportKind, PENALTY_KINDS, PERMIT_CATEGORIES, RecordKind, Severity, SubjectKind};
 use crate::rules::dates;
 
 /// One defect of a row.
@@ -50,10 +50,43 @@ pub struct Valid {
     pub severity: Option<Severity>,
     /// 处罚类别 of a penalty, as listed.
     pub penalty_kinds: Vec<String>,
-    /// Every non-empty field by code, ID numbers masked; sorted keys, so the same content
-    /// always serialises the same way.
-    pub payload: serde_json::Map<String, serde_json::Value>,
+    /// Every non-empty field by code, ID numbers masked, as one JSON object with sorted
+    /// keys, so the same content always reads the same ([`payload_json`]).
+    pub payload: String,
     pub warnings: Vec<&'static str>,
+}
+
+/// The stored payload of a row: its non-empty fields as one JSON object, keys (the
+/// codes) in byte order, personal ID numbers masked. The
+/// text is byte for byte what `serde_json` writes for the same fields in a sorted map,
+/// which is what every stored record's content hash was taken over; it is written
+/// directly because building the map was a tenth of a bulk import's reading thread.
+/// `personal` says which fields hold a resident ID to mask.
+pub fn payload_json(kind: impl Into<ImportKind>, values: &[&str], personal: impl Fn(&FieldDef, &str) -> bool) -> String {
+    let kind = kind.into();
+    let defs = fields(kind);
+    let mut out: Vec<u8> = Vec::with_capacity(64 + values.iter().map(|v| v.len() + 16).sum::<usize>());
+    out.push(b'{');
+    for &i in crate::ingest::fields::in_code_order(kind) {
+        let v = values.get(i).map(|v| v.trim()).unwrap_or("");
+        let Some(f) = defs.get(i) else { continue };
+        if v.is_empty() {
+            continue;
+        }
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut out, &f.code);
+        out.push(b':');
+        if personal(f, v) {
+            let shown = ResidentId::parse(v).map(|id| id.masked()).unwrap_or_else(|_| "******".into());
+            let _ = serde_json::to_writer(&mut out, &shown);
+        } else {
+            let _ = serde_json::to_writer(&mut out, v);
+        }
+    }
+    out.push(b'}');
+    String::from_utf8(out).unwrap_or_default()
 }
 
 struct Row<'a> {
@@ -298,19 +331,7 @@ pub fn validate(kind: RecordKind, values: &[&str], opts: &Options) -> Result<Val
     };
 
     // The stored payload: every non-empty field, personal ID numbers masked.
-    let mut payload = serde_json::Map::new();
-    for (i, f) in fields(kind).iter().enumerate() {
-        let v = values.get(i).map(|v| v.trim()).unwrap_or("");
-        if v.is_empty() {
-            continue;
-        }
-        let shown = if f.code == c.id_no || f.code == c.rep_id || f.code == "CF_FR_SFZH" {
-            ResidentId::parse(v).map(|id| id.masked()).unwrap_or_else(|_| "******".into())
-        } else {
-            v.to_string()
-        };
-        payload.insert(f.code.clone(), serde_json::Value::String(shown));
-    }
+    let payload = payload_json(kind, values, |f, _| f.code == c.id_no || f.code == c.rep_id || f.code == "CF_FR_SFZH");
     Ok(Valid {
         kind,
         subject_kind,
@@ -329,4 +350,54 @@ pub fn validate(kind: RecordKind, values: &[&str], opts: &Options) -> Result<Val
         payload,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The payload written directly is byte for byte the text a sorted `serde_json` map
+    /// gave before, for every kind's fields: stored records keep their content hashes, so
+    /// importing a file again after an upgrade still finds them duplicates.
+    #[test]
+    fn payload_text_is_what_a_sorted_json_map_writes() {
+        let awkward = [
+            "清丰县“鑫源”\"建材\"有限公司",
+            "a\\b/c",
+            "tab\there",
+            "new\nline\r",
+            "\u{1}\u{1f}ctl",
+            "  trimmed  ",
+            "",
+            "410922195001010013",
+            "𠮷 emoji 🙂",
+        ];
+        for kind in ImportKind::ALL {
+            let defs = fields(kind);
+            let mut codes: Vec<&str> = defs.iter().map(|f| f.code.as_str()).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            assert_eq!(codes.len(), defs.len(), "{kind:?}: codes are unique, so a map keeps every field");
+            for shift in 0..awkward.len() {
+                let values: Vec<&str> = (0..defs.len()).map(|i| awkward[(i + shift) % awkward.len()]).collect();
+                let personal = |f: &FieldDef, v: &str| f.code.len() % 3 == shift % 3 || v.starts_with("4109");
+                let mut map = serde_json::Map::new();
+                for (f, v) in defs.iter().zip(&values) {
+                    let v = v.trim();
+                    if v.is_empty() {
+                        continue;
+                    }
+                    let shown = if personal(f, v) {
+                        ResidentId::parse(v).map(|id| id.masked()).unwrap_or_else(|_| "******".into())
+                    } else {
+                        v.to_string()
+                    };
+                    map.insert(f.code.clone(), serde_json::Value::String(shown));
+                }
+                let text = payload_json(kind, &values, personal);
+                assert_eq!(text, serde_json::to_string(&map).unwrap(), "{kind:?}");
+                assert!(!text.contains("410922195001010013"), "an ID number is never stored in clear");
+            }
+        }
+    }
 }
