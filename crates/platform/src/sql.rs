@@ -188,7 +188,9 @@ impl Sql {
                 let _ = write!(list, "{}[{x},{y}]", if i > 0 { "," } else { "" });
             }
             list.push(']');
-            s.push("(SELECT value ->> 0, value ->> 1 FROM json_each(").bind(list).push("))");
+            // `jsonb_each`: the array is parsed once into SQLite's binary JSON, and each
+            // pair is read from that (with `json_each` every `->>` parsed its pair's text).
+            s.push("(SELECT value ->> 0, value ->> 1 FROM jsonb_each(").bind(list).push("))");
         } else {
             let array = |f: &dyn Fn(&(i64, i64)) -> i64| {
                 let items: Vec<String> = pairs.iter().map(|p| f(p).to_string()).collect();
