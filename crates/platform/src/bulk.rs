@@ -55,20 +55,20 @@ impl<'a, T: Into<Val<'a>>> From<Option<T>> for Val<'a> {
     }
 }
 
-impl Val<'_> {
-    /// The value as a statement parameter, stored as [`load`] stores it in a row.
-    fn as_arg(&self) -> crate::sql::Arg {
-        use crate::sql::Arg;
-        match *self {
-            Val::Text(s) | Val::Json(s) => Arg::Text(s.to_string()),
-            Val::Int(i) => Arg::Int(i),
-            Val::Bool(b) => Arg::Int(i64::from(b)),
+/// A value as a statement parameter (a fixed column of [`load_with`]), bound as the
+/// platform binds it anywhere else.
+impl From<Val<'_>> for crate::sql::Arg {
+    fn from(v: Val<'_>) -> Self {
+        match v {
+            Val::Text(s) | Val::Json(s) => s.into(),
+            Val::Int(i) => i.into(),
+            Val::Bool(b) => b.into(),
             Val::Date(d) => {
                 let mut out = String::with_capacity(10);
                 push_date(&mut out, d);
-                Arg::Text(out)
+                out.into()
             }
-            Val::Null => Arg::NullText,
+            Val::Null => crate::sql::Arg::NullText,
         }
     }
 }
@@ -265,7 +265,7 @@ pub async fn load_with<'a, T>(
             let run = |json: String| {
                 let mut s = Sql::new(&head);
                 for (_, v) in fixed {
-                    s.bind(v.as_arg()).push(", ");
+                    s.bind(*v).push(", ");
                 }
                 s.push(&picks).push(" FROM jsonb_each(").bind(json).push(")");
                 s
