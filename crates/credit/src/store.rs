@@ -594,18 +594,33 @@ pub struct SubjectSummary {
     pub published: i64,
 }
 
-/// `published` is left 0: the caller counts the records it reads anyway (counting here
-/// read each of the subject's records twice per profile).
-const SUBJECT_SELECT: &str = "SELECT s.id, s.kind, s.name, s.uscc, CAST(0 AS BIGINT) AS published FROM credit_subjects s";
-
 /// The public subject with this code, if any (`published` not yet counted).
 pub async fn public_subject(db: &Db, county: &str, uscc: &str) -> Result<Option<SubjectSummary>, AppError> {
-    Ok(public_subject_sql(county, uscc).fetch_optional(db).await?)
+    Ok(public_subject_sql("", county, uscc).fetch_optional(db).await?)
 }
 
-/// The statement of [`public_subject`] (for a caller that holds a connection).
-pub fn public_subject_sql(county: &str, uscc: &str) -> Sql {
-    let mut s = Sql::new(SUBJECT_SELECT);
+/// The subject of a public profile, and whether any list entry names it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ProfileSubject {
+    #[sqlx(flatten)]
+    pub summary: SubjectSummary,
+    /// 是否有名单记录 Named by any list entry, current or past. Most subjects are on no
+    /// list, and their profile then skips reading list entries: one statement fewer on
+    /// the hot path of the public API (docs/benchmarks.md, profile API).
+    pub listed: bool,
+}
+
+/// The statement that finds a profile's [`ProfileSubject`] (for a caller that holds a
+/// connection).
+pub fn profile_subject_sql(county: &str, uscc: &str) -> Sql {
+    public_subject_sql(", EXISTS (SELECT 1 FROM credit_list_entries e WHERE e.subject_id = s.id) AS listed", county, uscc)
+}
+
+/// The public subject with this code, with `extra` columns. `published` is left 0: the
+/// caller counts the records it reads anyway (counting here read each of the subject's
+/// records twice per profile).
+fn public_subject_sql(extra: &str, county: &str, uscc: &str) -> Sql {
+    let mut s = Sql::new(&format!("SELECT s.id, s.kind, s.name, s.uscc, CAST(0 AS BIGINT) AS published{extra} FROM credit_subjects s"));
     s.push(" WHERE s.county_code = ").bind(county).push(" AND s.kind <> 'natural' AND s.uscc = ").bind(uscc);
     s
 }

@@ -175,17 +175,21 @@ fn group_records(records: Vec<PublicRecord>, entries: Vec<PublicListEntry>) -> (
 /// The public profile of the enterprise or individual business with this code.
 pub async fn profile(st: &AppState, code: &str) -> Result<Profile, AppError> {
     let uscc = qingfeng_core::Uscc::parse(code)?;
-    // The three reads on one connection: the hot path of the public API, where taking a
+    // The reads on one connection: the hot path of the public API, where taking a
     // pooled connection for each read and giving it back cost more than running two of
-    // them at once saved (docs/benchmarks.md, profile API).
+    // them at once saved, and each statement is a round trip to SQLite's thread
+    // (docs/benchmarks.md, profile API). List entries are read only for a subject
+    // that has any.
     let mut conn = st.db.conn().await?;
-    let mut subject: SubjectSummary = conn
-        .fetch_optional(&store::public_subject_sql(&st.cfg.county_code, uscc.as_str()))
+    let found: store::ProfileSubject = conn
+        .fetch_optional(&store::profile_subject_sql(&st.cfg.county_code, uscc.as_str()))
         .await?
         .ok_or_else(|| AppError::not_found("credit.subject_not_found", format!("没有统一社会信用代码为 {} 的公示主体", uscc.as_str())))?;
+    let mut subject: SubjectSummary = found.summary;
     let today = st.clock.today().to_string();
     let records: Vec<PublicRecord> = conn.fetch_all(&store::records_of_sql(subject.id, true)).await?;
-    let entries: Vec<store::ListEntry> = conn.fetch_all(&store::active_list_entries_sql(subject.id, &today)).await?;
+    let entries: Vec<store::ListEntry> =
+        if found.listed { conn.fetch_all(&store::active_list_entries_sql(subject.id, &today)).await? } else { Vec::new() };
     drop(conn);
     subject.published = records.len() as i64;
     let entries: Vec<PublicListEntry> = entries

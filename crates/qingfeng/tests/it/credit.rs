@@ -176,6 +176,7 @@ async fn the_public_finds_enterprises_and_their_records_in_publicity_only() {
             public.get(app.url(&format!("/api/v1/credit/subjects/{}", firm()))).send().await.unwrap().json().await.unwrap();
         assert_eq!(api["penalties"].as_array().unwrap().len(), 1, "{}: {api}", app.backend);
         assert_eq!(api["subject"]["published"], 1);
+        assert_eq!((api["lists"].as_array().map(Vec::len), api["labels"].as_array().map(Vec::len)), (Some(0), Some(0)), "on no list");
         // The JSON carries the record's fields of the standard, as the page shows them.
         assert_eq!(api["penalties"][0]["fields"]["CF_WSH"], "清市监罚〔2025〕3号", "{}: {api}", app.backend);
         // Bad and unknown codes: Chinese errors with codes.
@@ -458,9 +459,14 @@ async fn lists_and_the_joint_check() {
             c.post(app.url("/api/v1/credit/lists")).bearer_auth(&bank).json(&serde_json::json!({})).send().await.unwrap().status(),
             403
         );
-        // The public profile shows the label.
+        // The public profile shows the label; its JSON names the current list only (the
+        // abnormal-operations entry has ended).
         let page = app.client().get(app.url(&format!("/credit/subjects/{}", firm()))).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("严重失信主体名单"), "{}", app.backend);
+        let api: serde_json::Value =
+            app.client().get(app.url(&format!("/api/v1/credit/subjects/{}", firm()))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(api["lists"], serde_json::json!(["严重失信主体名单"]), "{}: {api}", app.backend);
+        assert_eq!(api["labels"], serde_json::json!(["失信惩戒对象"]), "{}: {api}", app.backend);
         app.stop().await;
     }
 }
