@@ -433,7 +433,8 @@ async fn the_demo_history_goes_through_the_real_workflow_once() {
         assert!(v["items"].as_array().unwrap().iter().all(|t| t["is_demo"] == true), "{b}");
         let page = county.get(app.url("/console/portal/ratings?month=2026-11&show=all")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("演示") && page.contains("已办结"), "{b}: {page}");
-        assert!(qingfeng_platform::audit::verify(&st.db).await.unwrap().is_intact(), "{b}");
+        let audit = qingfeng_platform::audit::verify(&st.db).await.unwrap();
+        assert!(audit.is_intact(), "{b}: {:?}", audit.problems);
         app.stop().await;
     }
 }
