@@ -249,6 +249,14 @@ mod tests {
     use super::*;
     use crate::testing;
 
+    /// One entry appended in a transaction of its own.
+    async fn append_one(db: &Db, actor: &Actor, at: i64) {
+        let mut tx = db.begin().await.unwrap();
+        let change = Change { county_code: "410922", actor, action: "a", entity: "e", entity_id: "1", detail: serde_json::json!({}) };
+        append(&mut tx, at, &change).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+
     #[tokio::test]
     async fn a_chain_verified_while_others_append_is_intact() {
         for t in testing::all().await.unwrap() {
@@ -256,17 +264,7 @@ mod tests {
             let writer = tokio::spawn(async move {
                 let actor = Actor::System("test");
                 for i in 0..300 {
-                    let mut tx = db.begin().await.unwrap();
-                    let change = Change {
-                        county_code: "410922",
-                        actor: &actor,
-                        action: "a",
-                        entity: "e",
-                        entity_id: "1",
-                        detail: serde_json::json!({}),
-                    };
-                    append(&mut tx, i, &change).await.unwrap();
-                    tx.commit().await.unwrap();
+                    append_one(&db, &actor, i).await;
                 }
             });
             let mut runs = 0;
@@ -286,22 +284,7 @@ mod tests {
         for t in testing::all().await.unwrap() {
             let actor = Actor::System("test");
             for i in 1..=3 {
-                let mut tx = t.db.begin().await.unwrap();
-                append(
-                    &mut tx,
-                    i,
-                    &Change {
-                        county_code: "410922",
-                        actor: &actor,
-                        action: "a",
-                        entity: "e",
-                        entity_id: "1",
-                        detail: serde_json::json!({}),
-                    },
-                )
-                .await
-                .unwrap();
-                tx.commit().await.unwrap();
+                append_one(&t.db, &actor, i).await;
             }
             assert!(verify(&t.db).await.unwrap().is_intact(), "{}", t.name);
             on_db!(&t.db, |p| sqlx::query(
