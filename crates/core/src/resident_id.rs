@@ -161,6 +161,12 @@ impl ResidentId {
     pub fn masked(&self) -> String {
         format!("{}{}{}", &self.number[..4], "*".repeat(10), &self.number[14..])
     }
+
+    /// Any text held where an ID number belongs, as it may be shown: masked if it reads
+    /// as one, `******` if not, so that nothing unreadable is ever shown in clear.
+    pub fn mask_text(raw: &str) -> String {
+        ResidentId::parse(raw).map(|id| id.masked()).unwrap_or_else(|_| "******".into())
+    }
 }
 
 /// Parses `YYYYMMDD` (8 ASCII digits) into a real calendar date.
@@ -306,6 +312,14 @@ mod tests {
         assert_eq!(ResidentId::parse("110105491231002").unwrap().as_str(), "11010519491231002X");
         assert_eq!(err_code("110105491331002"), codes::ID_BIRTH_DATE);
         assert_eq!(err_code("11010549123100X"), codes::ID_CHARSET);
+    }
+
+    #[test]
+    fn text_that_is_not_an_id_is_hidden_whole() {
+        assert_eq!(ResidentId::mask_text("410922195001010013"), "4109**********0013");
+        for raw in ["E12345678", "410922195001010012", "", "4109**********0013"] {
+            assert_eq!(ResidentId::mask_text(raw), "******", "{raw:?}");
+        }
     }
 
     #[test]

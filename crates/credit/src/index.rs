@@ -220,11 +220,7 @@ impl Found {
 
 /// A person's ID number masked for display (`******` when it cannot be read).
 pub fn masked_id(pii: &Pii, id_enc: Option<&str>) -> String {
-    id_enc
-        .and_then(|e| pii.decrypt(e).ok())
-        .and_then(|plain| ResidentId::parse(&plain).ok())
-        .map(|id| id.masked())
-        .unwrap_or_else(|| "******".into())
+    id_enc.and_then(|e| pii.decrypt(e).ok()).map(|plain| ResidentId::mask_text(&plain)).unwrap_or_else(|| "******".into())
 }
 
 fn found(card: SubjectCard, listed_debtor: bool, audience: Audience, pii: &Pii) -> Option<Found> {

@@ -60,11 +60,7 @@ impl User {
     pub fn id_number_for(&self, viewer: &User, pii: &Pii) -> Option<String> {
         let enc = self.id_number_enc.as_deref()?;
         let plain = pii.decrypt(enc).ok()?;
-        if viewer.can(&crate::auth::perms::PII_READ) {
-            Some(plain)
-        } else {
-            Some(qingfeng_core::ResidentId::parse(&plain).map(|id| id.masked()).unwrap_or_else(|_| "******".into()))
-        }
+        if viewer.can(&crate::auth::perms::PII_READ) { Some(plain) } else { Some(qingfeng_core::ResidentId::mask_text(&plain)) }
     }
 }
 

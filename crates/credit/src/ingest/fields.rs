@@ -92,14 +92,14 @@ static SCHEMAS: LazyLock<HashMap<ImportKind, Schema>> = LazyLock::new(|| {
 });
 
 /// The columns of `kind`, in the standard's order.
+pub fn fields(kind: impl Into<ImportKind>) -> &'static [FieldDef] {
+    SCHEMAS.get(&kind.into()).map(|s| s.fields.as_slice()).unwrap_or(&[])
+}
+
 /// Positions of [`fields`] in the byte order of their codes: the order of a stored
 /// payload's keys.
 pub fn in_code_order(kind: impl Into<ImportKind>) -> &'static [usize] {
     SCHEMAS.get(&kind.into()).map(|s| s.by_code.as_slice()).unwrap_or(&[])
-}
-
-pub fn fields(kind: impl Into<ImportKind>) -> &'static [FieldDef] {
-    SCHEMAS.get(&kind.into()).map(|s| s.fields.as_slice()).unwrap_or(&[])
 }
 
 /// Position of the field with this code in [`fields`].

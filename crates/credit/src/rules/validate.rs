@@ -79,8 +79,7 @@ pub fn payload_json(kind: impl Into<ImportKind>, values: &[&str], personal: impl
         let _ = serde_json::to_writer(&mut out, &f.code);
         out.push(b':');
         if personal(f, v) {
-            let shown = ResidentId::parse(v).map(|id| id.masked()).unwrap_or_else(|_| "******".into());
-            let _ = serde_json::to_writer(&mut out, &shown);
+            let _ = serde_json::to_writer(&mut out, &ResidentId::mask_text(v));
         } else {
             let _ = serde_json::to_writer(&mut out, v);
         }

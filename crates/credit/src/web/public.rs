@@ -334,11 +334,10 @@ impl ReportContent {
 
 /// An ID number as a report may print it: masked whatever was stored.
 fn masked(raw: &str) -> String {
-    match qingfeng_core::ResidentId::parse(raw) {
-        Ok(id) => id.masked(),
-        Err(_) if raw.contains("**") => raw.to_string(),
-        Err(_) => "******".into(),
+    if qingfeng_core::ResidentId::parse(raw).is_err() && raw.contains("**") {
+        return raw.to_string();
     }
+    qingfeng_core::ResidentId::mask_text(raw)
 }
 
 /// The value of the field with `role` among the columns of a catalog kind.
